@@ -1,0 +1,253 @@
+package io.plantstream.broker;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node Kafka broker in KRaft combined mode (broker and controller in one process), run
+ * in-process from the official Kafka server classes. It is the real broker, not a mock: what works
+ * against it works against a cluster.
+ *
+ * <p>Used by {@code plant broker}, {@code plant demo} and the integration tests when Docker is not
+ * available. It listens on loopback only. A broker started without a data directory uses a
+ * temporary one and deletes it on {@link #close()}.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+  private static final String HOST = "127.0.0.1";
+
+  private final int port;
+  private final int controllerPort;
+  private final Path dataDir;
+  private final boolean temporaryDataDir;
+  private final Map<String, String> overrides;
+  private KafkaRaftServer server;
+
+  private EmbeddedKafkaBroker(Builder builder) {
+    this.port = builder.port == 0 ? freePort() : builder.port;
+    this.controllerPort = freePort();
+    this.temporaryDataDir = builder.dataDir == null;
+    this.dataDir = temporaryDataDir ? createTempDir() : builder.dataDir;
+    this.overrides = Map.copyOf(builder.overrides);
+  }
+
+  /** A builder; by default a free port, a temporary data directory and single-node defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Starts a broker with the defaults of {@link #builder()}. */
+  public static EmbeddedKafkaBroker startDefault() {
+    return builder().build().start();
+  }
+
+  /**
+   * Formats the data directory (unless it already holds a formatted log), starts the broker and
+   * waits until it answers clients.
+   */
+  public synchronized EmbeddedKafkaBroker start() {
+    if (server != null) {
+      throw new IllegalStateException("broker already started");
+    }
+    long started = System.nanoTime();
+    Properties props = serverProperties();
+    formatIfNeeded(props);
+    server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+    server.startup();
+    awaitReady(Duration.ofSeconds(60));
+    log.info("Kafka broker up at {} in {} ms (data in {})",
+        bootstrapServers(), Duration.ofNanos(System.nanoTime() - started).toMillis(), dataDir);
+    return this;
+  }
+
+  /** The {@code bootstrap.servers} string clients use, e.g. {@code 127.0.0.1:9092}. */
+  public String bootstrapServers() {
+    return HOST + ":" + port;
+  }
+
+  /** The client port. */
+  public int port() {
+    return port;
+  }
+
+  /** The directory that holds the broker's logs and metadata. */
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** Stops the broker, waits for it to finish and, if the data directory was temporary, deletes it. */
+  @Override
+  public synchronized void close() {
+    if (server != null) {
+      server.shutdown();
+      server.awaitShutdown();
+      server = null;
+      log.info("Kafka broker at {} stopped", bootstrapServers());
+    }
+    if (temporaryDataDir) {
+      deleteRecursively(dataDir);
+    }
+  }
+
+  private Properties serverProperties() {
+    Map<String, String> config = new HashMap<>();
+    config.put("process.roles", "broker,controller");
+    config.put("node.id", "1");
+    config.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
+    config.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+    config.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
+    config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    config.put("controller.listener.names", "CONTROLLER");
+    config.put("inter.broker.listener.name", "PLAINTEXT");
+    config.put("log.dirs", dataDir.resolve("logs").toString());
+    config.put("metadata.log.dir", dataDir.resolve("metadata").toString());
+    // One node: every internal topic has a single replica.
+    config.put("offsets.topic.replication.factor", "1");
+    config.put("offsets.topic.num.partitions", "3");
+    config.put("transaction.state.log.replication.factor", "1");
+    config.put("transaction.state.log.min.isr", "1");
+    config.put("transaction.state.log.num.partitions", "3");
+    config.put("share.coordinator.state.topic.replication.factor", "1");
+    config.put("share.coordinator.state.topic.min.isr", "1");
+    config.put("default.replication.factor", "1");
+    config.put("min.insync.replicas", "1");
+    // Consumers of a fresh group start at once instead of waiting for more members.
+    config.put("group.initial.rebalance.delay.ms", "0");
+    config.put("auto.create.topics.enable", "false");
+    config.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
+    config.putAll(overrides);
+    Properties props = new Properties();
+    props.putAll(config);
+    return props;
+  }
+
+  private void formatIfNeeded(Properties props) {
+    if (Files.exists(dataDir.resolve("metadata").resolve("meta.properties"))) {
+      return;
+    }
+    try {
+      Files.createDirectories(dataDir);
+      Path configFile = dataDir.resolve("server.properties");
+      try (OutputStream out = Files.newOutputStream(configFile)) {
+        props.store(out, "plantstream embedded broker");
+      }
+      ByteArrayOutputStream output = new ByteArrayOutputStream();
+      String clusterId = Uuid.randomUuid().toString();
+      int status;
+      try (PrintStream printer = new PrintStream(output, true, StandardCharsets.UTF_8)) {
+        status = StorageTool.execute(
+            new String[] {"format", "-t", clusterId, "-c", configFile.toString()}, printer);
+      }
+      if (status != 0) {
+        throw new IllegalStateException("formatting " + dataDir + " failed: "
+            + output.toString(StandardCharsets.UTF_8).trim());
+      }
+      log.debug("formatted {}: {}", dataDir, output.toString(StandardCharsets.UTF_8).trim());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare broker data directory " + dataDir, e);
+    }
+  }
+
+  private void awaitReady(Duration timeout) {
+    Map<String, Object> config = Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+    try (Admin admin = Admin.create(config)) {
+      admin.describeCluster().nodes().get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("broker at " + bootstrapServers() + " did not become ready", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the broker", e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port on " + HOST, e);
+    }
+  }
+
+  private static Path createTempDir() {
+    try {
+      return Files.createTempDirectory("plantstream-kafka-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary broker directory", e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      log.warn("could not delete {}: {}", dir, e.toString());
+    }
+  }
+
+  /** Options of an embedded broker. */
+  public static final class Builder {
+    private int port;
+    private Path dataDir;
+    private final Map<String, String> overrides = new HashMap<>();
+
+    private Builder() {}
+
+    /** The client port on 127.0.0.1; 0 (the default) picks a free one. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port must be 0..65535, was " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** A data directory kept after close; by default a temporary one, deleted on close. */
+    public Builder dataDir(Path dataDir) {
+      this.dataDir = dataDir;
+      return this;
+    }
+
+    /** A broker config that replaces the single-node default of the same name. */
+    public Builder config(String name, String value) {
+      overrides.put(name, value);
+      return this;
+    }
+
+    /** The broker, not yet started. */
+    public EmbeddedKafkaBroker build() {
+      return new EmbeddedKafkaBroker(this);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.plantstream.streams;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running instance of the KPI application: the {@link KpiTopology} in a {@link KafkaStreams}
+ * client. Start as many instances with the same application id as the input has partitions; Kafka
+ * spreads the partitions (and their state) over them.
+ */
+public final class KpiApplication implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(KpiApplication.class);
+
+  private final KafkaStreams streams;
+  private final CountDownLatch running = new CountDownLatch(1);
+  private final CountDownLatch failed = new CountDownLatch(1);
+
+  /** An instance of {@code topology} with {@code config}, not yet started. */
+  public KpiApplication(Topology topology, Properties config) {
+    this.streams = new KafkaStreams(topology, config);
+    streams.setStateListener((now, before) -> {
+      log.info("streams application {} -> {}", before, now);
+      if (now == KafkaStreams.State.RUNNING) {
+        running.countDown();
+      } else if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+        failed.countDown();
+      }
+    });
+    streams.setUncaughtExceptionHandler(exception -> {
+      log.error("streams thread failed; stopping this instance", exception);
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+  }
+
+  /** Starts processing in background threads. */
+  public KpiApplication start() {
+    streams.start();
+    return this;
+  }
+
+  /** Waits until the instance is RUNNING; false if it failed or the time ran out. */
+  public boolean awaitRunning(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (running.await(200, TimeUnit.MILLISECONDS)) {
+        return true;
+      }
+      if (failed.getCount() == 0) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** Waits until the instance stops by itself (error) or {@code timeout} passes; true if it stopped. */
+  public boolean awaitFailure(Duration timeout) throws InterruptedException {
+    return failed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The Kafka Streams state. */
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** The underlying client, for metrics and interactive queries. */
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  /** Stops processing, committing what was processed. */
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+  }
+}

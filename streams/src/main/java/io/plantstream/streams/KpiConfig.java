@@ -1,0 +1,51 @@
+package io.plantstream.streams;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The time rules of the KPI topology (SPEC §4).
+ *
+ * @param grace how long after a window's end it still accepts events, in partition stream time
+ * @param staleAfter silence after which a machine's time counts as UNKNOWN
+ * @param forgetAfter silence after which a machine is no longer counted until it speaks again
+ */
+public record KpiConfig(Duration grace, Duration staleAfter, Duration forgetAfter) {
+
+  /** Length of the short tumbling window. */
+  public static final long MINUTE = 60_000L;
+  /** Length of the long tumbling window. */
+  public static final long HOUR = 3_600_000L;
+
+  /** Validates the durations. */
+  public KpiConfig {
+    Objects.requireNonNull(grace, "grace");
+    Objects.requireNonNull(staleAfter, "staleAfter");
+    Objects.requireNonNull(forgetAfter, "forgetAfter");
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("grace must not be negative, was " + grace);
+    }
+    if (staleAfter.isZero() || staleAfter.isNegative() || forgetAfter.compareTo(staleAfter) < 0) {
+      throw new IllegalArgumentException(
+          "need 0 < staleAfter <= forgetAfter, was " + staleAfter + " and " + forgetAfter);
+    }
+  }
+
+  /** Grace 30 s, staleAfter 60 s, forgetAfter 1 h. */
+  public static KpiConfig defaults() {
+    return new KpiConfig(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofHours(1));
+  }
+
+  /** The same rules with another grace period. */
+  public KpiConfig withGrace(Duration newGrace) {
+    return new KpiConfig(newGrace, staleAfter, forgetAfter);
+  }
+
+  /**
+   * The end of the newest closed minute window for a partition stream time: every window ending
+   * at or before it is closed, and an event stamped before it is late.
+   */
+  public long closedUntil(long streamTime) {
+    return Math.floorDiv(streamTime - grace.toMillis(), MINUTE) * MINUTE;
+  }
+}

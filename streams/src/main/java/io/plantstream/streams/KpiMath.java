@@ -1,0 +1,169 @@
+package io.plantstream.streams;
+
+import io.plantstream.avro.EquipmentState;
+import io.plantstream.avro.MachineKpi;
+import io.plantstream.avro.SiteKpi;
+import io.plantstream.avro.StateMillis;
+import io.plantstream.avro.internal.WindowAccumulator;
+import java.time.Instant;
+
+/**
+ * The KPI formulas of SPEC §4, in one place: ratios are always computed from summed numerators and
+ * denominators, never averaged.
+ */
+public final class KpiMath {
+
+  private KpiMath() {}
+
+  /** An all-zero state breakdown. */
+  public static StateMillis zeroStates() {
+    return new StateMillis(0L, 0L, 0L, 0L, 0L, 0L, 0L);
+  }
+
+  /** Adds {@code millis} to {@code state}'s bucket; a null state is UNKNOWN. */
+  public static void add(StateMillis target, EquipmentState state, long millis) {
+    if (state == null) {
+      target.setUnknown(target.getUnknown() + millis);
+      return;
+    }
+    switch (state) {
+      case PRODUCTIVE -> target.setProductive(target.getProductive() + millis);
+      case STANDBY -> target.setStandby(target.getStandby() + millis);
+      case ENGINEERING -> target.setEngineering(target.getEngineering() + millis);
+      case SCHEDULED_DOWN -> target.setScheduledDown(target.getScheduledDown() + millis);
+      case UNSCHEDULED_DOWN -> target.setUnscheduledDown(target.getUnscheduledDown() + millis);
+      case NON_SCHEDULED -> target.setNonScheduled(target.getNonScheduled() + millis);
+    }
+  }
+
+  /** Adds every bucket of {@code source} to {@code target}. */
+  public static void addAll(StateMillis target, StateMillis source) {
+    target.setProductive(target.getProductive() + source.getProductive());
+    target.setStandby(target.getStandby() + source.getStandby());
+    target.setEngineering(target.getEngineering() + source.getEngineering());
+    target.setScheduledDown(target.getScheduledDown() + source.getScheduledDown());
+    target.setUnscheduledDown(target.getUnscheduledDown() + source.getUnscheduledDown());
+    target.setNonScheduled(target.getNonScheduled() + source.getNonScheduled());
+    target.setUnknown(target.getUnknown() + source.getUnknown());
+  }
+
+  /** PRODUCTIVE + STANDBY + ENGINEERING. */
+  public static long uptime(StateMillis s) {
+    return s.getProductive() + s.getStandby() + s.getEngineering();
+  }
+
+  /** SCHEDULED_DOWN + UNSCHEDULED_DOWN. */
+  public static long downtime(StateMillis s) {
+    return s.getScheduledDown() + s.getUnscheduledDown();
+  }
+
+  /** numerator / denominator, or null when the denominator is 0. */
+  public static Double ratio(long numerator, long denominator) {
+    return denominator == 0 ? null : (double) numerator / denominator;
+  }
+
+  /** The final KPI record of one machine window. */
+  public static MachineKpi machineKpi(String machineId, String siteId, String lineId,
+      WindowAccumulator window, Long idealCycleMillis) {
+    StateMillis states = StateMillis.newBuilder(window.getStateMillis()).build();
+    long up = uptime(states);
+    long down = downtime(states);
+    long total = window.getUnitsTotal();
+    long good = window.getUnitsGood();
+    Long idealProductive = idealCycleMillis == null ? null : idealCycleMillis * total;
+    Double availability = ratio(states.getProductive(),
+        states.getProductive() + states.getStandby() + states.getUnscheduledDown());
+    Double performance = idealProductive == null ? null : capped(ratio(idealProductive, states.getProductive()));
+    Double quality = ratio(good, total);
+    return MachineKpi.newBuilder()
+        .setMachineId(machineId)
+        .setSiteId(siteId)
+        .setLineId(lineId)
+        .setWindowStart(Instant.ofEpochMilli(window.getStart()))
+        .setWindowEnd(Instant.ofEpochMilli(window.getEnd()))
+        .setStateMillis(states)
+        .setUptimeMillis(up)
+        .setDowntimeMillis(down)
+        .setUptime(ratio(up, up + down))
+        .setUnitsTotal(total)
+        .setUnitsGood(good)
+        .setYield(quality)
+        .setOutput(good)
+        .setOutputPerHour(perHour(good, window.getEnd() - window.getStart()))
+        .setIdealCycleMillis(idealCycleMillis)
+        .setIdealProductiveMillis(idealProductive)
+        .setAvailability(availability)
+        .setPerformance(performance)
+        .setQuality(quality)
+        .setOee(product(availability, performance, quality))
+        .setRevision(1)
+        .setFinal$(true)
+        .build();
+  }
+
+  /** An empty site aggregate for one window. */
+  public static SiteKpi emptySite(String siteId, long windowStart, long windowEnd) {
+    return SiteKpi.newBuilder()
+        .setSiteId(siteId)
+        .setWindowStart(Instant.ofEpochMilli(windowStart))
+        .setWindowEnd(Instant.ofEpochMilli(windowEnd))
+        .setStateMillis(zeroStates())
+        .setUptimeMillis(0L)
+        .setDowntimeMillis(0L)
+        .setUnitsTotal(0L)
+        .setUnitsGood(0L)
+        .setOutput(0L)
+        .setOutputPerHour(0.0)
+        .setMachinesReporting(0)
+        .setRevision(0)
+        .setFinal$(false)
+        .build();
+  }
+
+  /** Adds one machine window to a site aggregate and recomputes the site's ratios. */
+  public static void addMachine(SiteKpi site, MachineKpi machine) {
+    addAll(site.getStateMillis(), machine.getStateMillis());
+    site.setUnitsTotal(site.getUnitsTotal() + machine.getUnitsTotal());
+    site.setUnitsGood(site.getUnitsGood() + machine.getUnitsGood());
+    if (machine.getIdealProductiveMillis() != null) {
+      site.setIdealProductiveMillis(site.getIdealProductiveMillis() + machine.getIdealProductiveMillis());
+      site.setOeeProductiveMillis(site.getOeeProductiveMillis() + machine.getStateMillis().getProductive());
+    }
+    site.setMachinesReporting(site.getMachinesReporting() + 1);
+    recomputeSite(site);
+  }
+
+  private static void recomputeSite(SiteKpi site) {
+    StateMillis s = site.getStateMillis();
+    long up = uptime(s);
+    long down = downtime(s);
+    site.setUptimeMillis(up);
+    site.setDowntimeMillis(down);
+    site.setUptime(ratio(up, up + down));
+    Double quality = ratio(site.getUnitsGood(), site.getUnitsTotal());
+    site.setYield(quality);
+    site.setOutput(site.getUnitsGood());
+    site.setOutputPerHour(perHour(site.getUnitsGood(),
+        site.getWindowEnd().toEpochMilli() - site.getWindowStart().toEpochMilli()));
+    Double availability = ratio(s.getProductive(), s.getProductive() + s.getStandby() + s.getUnscheduledDown());
+    Double performance = site.getOeeProductiveMillis() == 0 && site.getIdealProductiveMillis() == 0
+        ? null : capped(ratio(site.getIdealProductiveMillis(), site.getOeeProductiveMillis()));
+    site.setAvailability(availability);
+    site.setPerformance(performance);
+    site.setQuality(quality);
+    site.setOee(product(availability, performance, quality));
+  }
+
+  /** {@code count} per {@code windowMillis}, scaled to one hour. */
+  public static double perHour(long count, long windowMillis) {
+    return count * 3_600_000.0 / windowMillis;
+  }
+
+  private static Double capped(Double value) {
+    return value == null ? null : Math.min(1.0, value);
+  }
+
+  private static Double product(Double a, Double b, Double c) {
+    return a == null || b == null || c == null ? null : a * b * c;
+  }
+}

@@ -1,0 +1,279 @@
+package io.plantstream.streams;
+
+import static io.plantstream.avro.EquipmentState.PRODUCTIVE;
+import static io.plantstream.avro.EquipmentState.STANDBY;
+import static io.plantstream.avro.EquipmentState.UNSCHEDULED_DOWN;
+import static io.plantstream.avro.UnitOutcome.FAIL;
+import static io.plantstream.avro.UnitOutcome.PASS;
+import static io.plantstream.testing.TestMachine.T0;
+import static io.plantstream.testing.TestMachine.at;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.plantstream.avro.MachineInfo;
+import io.plantstream.avro.MachineKpi;
+import io.plantstream.avro.SiteKpi;
+import io.plantstream.avro.StateMillis;
+import io.plantstream.avro.TelemetryEvent;
+import io.plantstream.schemas.KpiKeys;
+import io.plantstream.schemas.Topics;
+import io.plantstream.testing.TestMachine;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The KPI topology on TopologyTestDriver, with hand-computed expectations on named instants. */
+class KpiTopologyTest {
+
+  private static final Topics TOPICS = Topics.defaults();
+  private static final Duration FOUR_MINUTES = Duration.ofMinutes(4);
+
+  private final TestMachine litho = TestMachine.of("tsmc-phx", "tsmc-phx-litho", "tsmc-phx-litho-euv-01");
+  private final TestMachine etch = TestMachine.of("tsmc-phx", "tsmc-phx-etch", "tsmc-phx-etch-etch-01");
+
+  @TempDir Path stateDir;
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, TelemetryEvent> telemetry;
+  private TestInputTopic<String, MachineInfo> machines;
+  private TestOutputTopic<String, MachineKpi> machineKpis;
+  private TestOutputTopic<String, SiteKpi> siteMinutes;
+  private TestOutputTopic<String, SiteKpi> siteHours;
+  private TestOutputTopic<String, TelemetryEvent> late;
+
+  @BeforeEach
+  void startDriver() {
+    Properties config = KpiStreamsConfig.build("unused:9092", "kpi-topology-test", stateDir, TOPICS, Map.of());
+    driver = new TopologyTestDriver(KpiTopology.build(TOPICS, KpiConfig.defaults()), config);
+    telemetry = driver.createInputTopic(TOPICS.telemetry().name(),
+        TOPICS.telemetry().keySerde().serializer(), TOPICS.telemetry().valueSerde().serializer());
+    machines = driver.createInputTopic(TOPICS.machines().name(),
+        TOPICS.machines().keySerde().serializer(), TOPICS.machines().valueSerde().serializer());
+    machineKpis = driver.createOutputTopic(TOPICS.machineKpi1m().name(),
+        TOPICS.machineKpi1m().keySerde().deserializer(), TOPICS.machineKpi1m().valueSerde().deserializer());
+    siteMinutes = driver.createOutputTopic(TOPICS.siteKpi1m().name(),
+        TOPICS.siteKpi1m().keySerde().deserializer(), TOPICS.siteKpi1m().valueSerde().deserializer());
+    siteHours = driver.createOutputTopic(TOPICS.siteKpi1h().name(),
+        TOPICS.siteKpi1h().keySerde().deserializer(), TOPICS.siteKpi1h().valueSerde().deserializer());
+    late = driver.createOutputTopic(TOPICS.late().name(),
+        TOPICS.late().keySerde().deserializer(), TOPICS.late().valueSerde().deserializer());
+    machines.pipeInput(litho.id(), litho.info("euv-scanner", Duration.ofSeconds(20)), T0);
+    machines.pipeInput(etch.id(), etch.info("etch", Duration.ofSeconds(90)), T0);
+  }
+
+  @AfterEach
+  void closeDriver() {
+    driver.close();
+  }
+
+  @Test
+  void stateEnteredMidWindowIsCarriedIntoLaterWindowsThroughHeartbeats() {
+    send(litho.state(PRODUCTIVE, at(T0, "30s")));
+    heartbeats(litho, PRODUCTIVE, at(T0, "40s"), at(T0, "3m"));
+
+    List<KeyValue<String, MachineKpi>> out = machineKpis.readKeyValuesToList();
+
+    // Stream time 3m: windows ending by 3m - 30s grace = 2m30s are closed, i.e. [0,1m) and [1m,2m).
+    assertThat(keys(out)).containsExactly(key(litho, T0), key(litho, at(T0, "1m")));
+    assertThat(out.get(0).value.getStateMillis()).isEqualTo(states(30_000, 0, 0, 0));
+    assertThat(out.get(1).value.getStateMillis()).isEqualTo(states(60_000, 0, 0, 0));
+    assertThat(out.get(1).value.getUptime()).isEqualTo(1.0);
+    assertThat(out.get(1).value.getFinal$()).isTrue();
+  }
+
+  @Test
+  void stateChangeSplitsTheWindowAndUnitsGiveYieldOutputAndOee() {
+    send(litho.state(PRODUCTIVE, T0));
+    send(litho.unit(PASS, at(T0, "5s")));
+    send(litho.unit(FAIL, at(T0, "10s")));
+    send(litho.unit(PASS, at(T0, "15s")));
+    send(litho.state(UNSCHEDULED_DOWN, at(T0, "20s")));
+    send(litho.state(STANDBY, at(T0, "50s")));
+    heartbeats(litho, STANDBY, at(T0, "1m"), at(T0, "1m30s"));
+
+    List<KeyValue<String, MachineKpi>> out = machineKpis.readKeyValuesToList();
+
+    assertThat(keys(out)).containsExactly(key(litho, T0));
+    MachineKpi kpi = out.get(0).value;
+    assertThat(kpi.getStateMillis()).isEqualTo(states(20_000, 10_000, 30_000, 0));
+    assertThat(kpi.getUptimeMillis()).isEqualTo(30_000);
+    assertThat(kpi.getDowntimeMillis()).isEqualTo(30_000);
+    assertThat(kpi.getUptime()).isEqualTo(0.5);
+    assertThat(kpi.getUnitsTotal()).isEqualTo(3);
+    assertThat(kpi.getUnitsGood()).isEqualTo(2);
+    assertThat(kpi.getYield()).isCloseTo(2.0 / 3, within(1e-12));
+    assertThat(kpi.getOutput()).isEqualTo(2);
+    assertThat(kpi.getOutputPerHour()).isEqualTo(120.0);
+    // availability 20 / (20 + 10 + 30); performance 3 x 20 s ideal / 20 s productive, capped at 1.
+    assertThat(kpi.getAvailability()).isCloseTo(1.0 / 3, within(1e-12));
+    assertThat(kpi.getPerformance()).isEqualTo(1.0);
+    assertThat(kpi.getOee()).isCloseTo(1.0 / 3 * 2.0 / 3, within(1e-12));
+  }
+
+  @Test
+  void outOfOrderWithinGraceGivesTheSameKpisAsInOrder() {
+    TelemetryEvent productive = litho.state(PRODUCTIVE, T0);
+    TelemetryEvent unit = litho.unit(PASS, at(T0, "10s"));
+    TelemetryEvent down = litho.state(UNSCHEDULED_DOWN, at(T0, "40s"));
+    TelemetryEvent up = litho.state(PRODUCTIVE, at(T0, "50s"));
+    send(productive);
+    send(up);
+    send(down);
+    send(unit);
+    heartbeats(litho, PRODUCTIVE, at(T0, "1m"), at(T0, "1m30s"));
+
+    List<KeyValue<String, MachineKpi>> out = machineKpis.readKeyValuesToList();
+
+    assertThat(keys(out)).containsExactly(key(litho, T0));
+    assertThat(out.get(0).value.getStateMillis()).isEqualTo(states(50_000, 0, 10_000, 0));
+    assertThat(out.get(0).value.getUnitsTotal()).isEqualTo(1);
+    assertThat(late.isEmpty()).isTrue();
+  }
+
+  @Test
+  void eventAfterItsWindowClosedGoesToTheLateTopicAndIsNotCounted() {
+    send(litho.state(PRODUCTIVE, T0));
+    heartbeats(litho, PRODUCTIVE, at(T0, "10s"), at(T0, "1m30s"));
+    TelemetryEvent tooLate = litho.unit(PASS, at(T0, "59s"));
+    send(tooLate);
+    heartbeats(litho, PRODUCTIVE, at(T0, "1m40s"), at(T0, "2m30s"));
+
+    assertThat(late.readValuesToList()).containsExactly(tooLate);
+    List<KeyValue<String, MachineKpi>> out = machineKpis.readKeyValuesToList();
+    assertThat(keys(out)).containsExactly(key(litho, T0), key(litho, at(T0, "1m")));
+    assertThat(out).allSatisfy(kv -> assertThat(kv.value.getUnitsTotal()).isZero());
+  }
+
+  @Test
+  void silenceLongerThanStaleAfterIsUnknownAndLongerThanForgetAfterIsNotCounted() {
+    send(litho.state(PRODUCTIVE, T0));
+    // The etch tool keeps the partition's stream time moving while the scanner is silent.
+    send(etch.state(PRODUCTIVE, T0));
+    heartbeats(etch, PRODUCTIVE, at(T0, "10s"), at(T0, "1h3m"));
+
+    List<KeyValue<String, MachineKpi>> scanner = machineKpis.readKeyValuesToList().stream()
+        .filter(kv -> kv.value.getMachineId().equals(litho.id())).toList();
+
+    // Productive for staleAfter (60 s), UNKNOWN until forgetAfter (1 h), then not reported.
+    assertThat(scanner).hasSize(60);
+    assertThat(scanner.get(0).value.getStateMillis()).isEqualTo(states(60_000, 0, 0, 0));
+    assertThat(scanner.get(1).value.getStateMillis()).isEqualTo(unknown(60_000));
+    assertThat(scanner.get(59).value.getStateMillis()).isEqualTo(unknown(60_000));
+    assertThat(scanner.get(1).value.getUptime()).isNull();
+  }
+
+  @Test
+  void siteSumsNumeratorsAndDenominatorsAndIsFinalWhenEveryKnownMachineReported() {
+    send(litho.state(PRODUCTIVE, T0));
+    send(etch.state(UNSCHEDULED_DOWN, T0));
+    send(litho.unit(PASS, at(T0, "20s")));
+    send(etch.state(PRODUCTIVE, at(T0, "45s")));
+    send(etch.unit(FAIL, at(T0, "50s")));
+    send(etch.unit(PASS, at(T0, "55s")));
+    heartbeats(litho, PRODUCTIVE, at(T0, "1m"), at(T0, "1m30s"));
+
+    List<KeyValue<String, SiteKpi>> out = siteMinutes.readKeyValuesToList();
+
+    String key = KpiKeys.of("tsmc-phx", T0.toEpochMilli());
+    assertThat(out).extracting(kv -> kv.key).containsOnly(key);
+    SiteKpi latest = out.get(out.size() - 1).value;
+    assertThat(latest.getRevision()).isEqualTo(2);
+    assertThat(latest.getFinal$()).isTrue();
+    assertThat(out.get(0).value.getFinal$()).isFalse();
+    assertThat(latest.getMachinesReporting()).isEqualTo(2);
+    assertThat(latest.getStateMillis()).isEqualTo(states(60_000 + 15_000, 0, 45_000, 0));
+    assertThat(latest.getUptime()).isCloseTo(75.0 / 120, within(1e-12));
+    assertThat(latest.getUnitsTotal()).isEqualTo(3);
+    assertThat(latest.getYield()).isCloseTo(2.0 / 3, within(1e-12));
+    // performance: (1 x 20 s + 2 x 90 s) / 75 s productive, capped at 1.
+    assertThat(latest.getPerformance()).isEqualTo(1.0);
+  }
+
+  @Test
+  void hourWindowIsTheSumOfItsMinutes() {
+    send(litho.state(PRODUCTIVE, at(T0, "30m")));
+    List<TelemetryEvent> units = new ArrayList<>();
+    for (int minute = 30; minute < 60; minute++) {
+      units.add(litho.unit(minute % 3 == 0 ? FAIL : PASS, at(T0, minute + "m10s")));
+    }
+    units.forEach(this::send);
+    heartbeats(litho, PRODUCTIVE, at(T0, "59m"), at(T0, "61m"));
+
+    List<SiteKpi> hours = siteHours.readValuesToList();
+
+    assertThat(hours).hasSize(1);
+    SiteKpi hour = hours.get(0);
+    assertThat(hour.getWindowStart()).isEqualTo(T0);
+    assertThat(hour.getWindowEnd()).isEqualTo(at(T0, "1h"));
+    assertThat(hour.getStateMillis()).isEqualTo(states(30 * 60_000, 0, 0, 0));
+    assertThat(hour.getUnitsTotal()).isEqualTo(30);
+    assertThat(hour.getUnitsGood()).isEqualTo(20);
+    assertThat(hour.getOutputPerHour()).isEqualTo(20.0);
+    assertThat(hour.getMachinesReporting()).isEqualTo(1);
+  }
+
+  @Test
+  void storesHoldOnlyOpenWindowsAndPendingEvents() {
+    send(litho.state(PRODUCTIVE, T0));
+    heartbeats(litho, PRODUCTIVE, at(T0, "10s"), at(T0, "2m"));
+
+    var timeline = driver.<String, io.plantstream.avro.internal.MachineTimeline>getKeyValueStore(
+        MachineTimelineProcessor.TIMELINE_STORE).get(litho.id());
+    // Closed: [0,1m). Open: [1m,2m) accounted to 1m30s, the boundary; the hour is still open.
+    assertThat(timeline.getAccountedUntil()).isEqualTo(at(T0, "1m").toEpochMilli());
+    assertThat(timeline.getMinutes()).isEmpty();
+    assertThat(timeline.getHours()).hasSize(1);
+    long pending = countPending();
+    // Heartbeats at 1m, 1m10s, ..., 2m are not yet applied.
+    assertThat(pending).isEqualTo(7);
+  }
+
+  private long countPending() {
+    long count = 0;
+    try (var all = driver.getKeyValueStore(MachineTimelineProcessor.PENDING_STORE).all()) {
+      while (all.hasNext()) {
+        all.next();
+        count++;
+      }
+    }
+    return count;
+  }
+
+  private void send(TelemetryEvent event) {
+    telemetry.pipeInput(event.getMachineId(), event, event.getEventTime());
+  }
+
+  private void heartbeats(TestMachine machine, io.plantstream.avro.EquipmentState state, Instant from,
+      Instant to) {
+    for (Instant at = from; !at.isAfter(to); at = at.plusSeconds(10)) {
+      send(machine.heartbeat(state, at));
+    }
+  }
+
+  private static List<String> keys(List<KeyValue<String, MachineKpi>> records) {
+    return records.stream().map(kv -> kv.key).toList();
+  }
+
+  private static String key(TestMachine machine, Instant windowStart) {
+    return KpiKeys.of(machine.id(), windowStart.toEpochMilli());
+  }
+
+  private static StateMillis states(long productive, long standby, long unscheduledDown, long unknown) {
+    return new StateMillis(productive, standby, 0L, 0L, unscheduledDown, 0L, unknown);
+  }
+
+  private static StateMillis unknown(long millis) {
+    return states(0, 0, 0, millis);
+  }
+}

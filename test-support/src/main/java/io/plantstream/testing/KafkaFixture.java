@@ -1,0 +1,199 @@
+package io.plantstream.testing;
+
+import io.plantstream.broker.EmbeddedKafkaBroker;
+import io.plantstream.schemas.Topic;
+import io.plantstream.schemas.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.kafka.KafkaContainer;
+
+/**
+ * The one way tests get a real Kafka broker: Testcontainers' {@code apache/kafka:4.4.0} when a
+ * Docker engine is reachable, the embedded KRaft broker of the official Kafka artifacts when not.
+ * It logs which one it uses. One broker serves the whole test JVM; tests keep apart by taking
+ * unique topic prefixes ({@link #uniqueTopics}) and application ids.
+ *
+ * <p>Set {@code PLANTSTREAM_TEST_BROKER=embedded} or {@code =docker} to force a choice.
+ *
+ * <pre>
+ * {@literal @}RegisterExtension static final KafkaFixture kafka = new KafkaFixture();
+ * </pre>
+ */
+public final class KafkaFixture implements BeforeAllCallback {
+
+  /** The broker image used when Docker is available. */
+  public static final String KAFKA_IMAGE = "apache/kafka:4.4.0";
+
+  private static final Logger log = LoggerFactory.getLogger(KafkaFixture.class);
+  private static final AtomicInteger TOPIC_SEQUENCE = new AtomicInteger();
+  private static volatile RunningBroker shared;
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    broker();
+  }
+
+  /** {@code bootstrap.servers} of the shared broker, starting it if needed. */
+  public String bootstrapServers() {
+    return broker().bootstrapServers();
+  }
+
+  /** Which broker serves the tests: {@code docker} or {@code embedded}. */
+  public String kind() {
+    return broker().kind();
+  }
+
+  /** Client properties that reach the broker. */
+  public Map<String, Object> clientConfig() {
+    Map<String, Object> config = new HashMap<>();
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    return config;
+  }
+
+  /** A topic catalogue whose names no other test uses, e.g. {@code t7-e2e.telemetry}. */
+  public Topics uniqueTopics(String testName) {
+    String safe = testName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+    return new Topics("t" + TOPIC_SEQUENCE.incrementAndGet() + "-" + safe + ".");
+  }
+
+  /** Creates every topic of {@code topics}, the telemetry topic with {@code partitions} partitions. */
+  public void createTopics(Topics topics, int partitions) {
+    List<NewTopic> newTopics = new ArrayList<>();
+    for (Topics.TopicSpec spec : topics.specs(partitions)) {
+      newTopics.add(new NewTopic(spec.name(), spec.partitions(), (short) 1).configs(spec.configs()));
+    }
+    try (Admin admin = Admin.create(clientConfig())) {
+      admin.createTopics(newTopics).all().get();
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException("cannot create topics " + newTopics, e);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Sends records to {@code topic} and waits for every acknowledgement. */
+  public <K, V> void send(Topic<K, V> topic, List<ProducerRecord<K, V>> records) {
+    Map<String, Object> config = clientConfig();
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<K, V> producer = new KafkaProducer<>(config,
+        topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+      for (ProducerRecord<K, V> record : records) {
+        producer.send(record);
+      }
+      producer.flush();
+    }
+  }
+
+  /**
+   * Every committed record of {@code topic} up to its end offsets as of now, in partition then
+   * offset order. Read with {@code read_committed}.
+   */
+  public <K, V> List<ConsumerRecord<K, V>> readAll(Topic<K, V> topic) {
+    Map<String, Object> config = clientConfig();
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(config,
+        topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30))
+          .stream().map(info -> new TopicPartition(info.topic(), info.partition()))
+          .sorted((a, b) -> Integer.compare(a.partition(), b.partition()))
+          .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      Map<TopicPartition, List<ConsumerRecord<K, V>>> byPartition = new HashMap<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("could not read " + topic.name() + " to its end " + end);
+        }
+        for (ConsumerRecord<K, V> record : consumer.poll(Duration.ofMillis(200))) {
+          TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+          byPartition.computeIfAbsent(partition, p -> new ArrayList<>()).add(record);
+        }
+      }
+      List<ConsumerRecord<K, V>> all = new ArrayList<>();
+      partitions.forEach(p -> all.addAll(byPartition.getOrDefault(p, List.of())));
+      return all;
+    }
+  }
+
+  private static RunningBroker broker() {
+    RunningBroker broker = shared;
+    if (broker == null) {
+      synchronized (KafkaFixture.class) {
+        broker = shared;
+        if (broker == null) {
+          broker = start();
+          shared = broker;
+          RunningBroker stopping = broker;
+          Runtime.getRuntime().addShutdownHook(new Thread(stopping::close, "kafka-fixture-stop"));
+        }
+      }
+    }
+    return broker;
+  }
+
+  private static RunningBroker start() {
+    String forced = System.getenv().getOrDefault("PLANTSTREAM_TEST_BROKER", "").trim();
+    boolean docker = switch (forced) {
+      case "docker" -> true;
+      case "embedded" -> false;
+      default -> dockerAvailable();
+    };
+    if (docker) {
+      log.info("Kafka for tests: Testcontainers {} (Docker engine found)", KAFKA_IMAGE);
+      KafkaContainer container = new KafkaContainer(KAFKA_IMAGE);
+      container.start();
+      return new RunningBroker("docker", container.getBootstrapServers(), container::stop);
+    }
+    log.info("Kafka for tests: embedded KRaft broker ({})",
+        forced.isEmpty() ? "no Docker engine reachable" : "PLANTSTREAM_TEST_BROKER=embedded");
+    EmbeddedKafkaBroker embedded = EmbeddedKafkaBroker.startDefault();
+    return new RunningBroker("embedded", embedded.bootstrapServers(), embedded::close);
+  }
+
+  /** True when Testcontainers can reach a Docker engine. */
+  public static boolean dockerAvailable() {
+    try {
+      return DockerClientFactory.instance().isDockerAvailable();
+    } catch (Throwable notThere) {
+      return false;
+    }
+  }
+
+  private record RunningBroker(String kind, String bootstrapServers, Runnable stopper) {
+    void close() {
+      try {
+        stopper.run();
+      } catch (RuntimeException e) {
+        log.warn("stopping the test broker failed: {}", e.toString());
+      }
+    }
+  }
+}
