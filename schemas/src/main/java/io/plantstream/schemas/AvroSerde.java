@@ -47,20 +47,24 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   private final BinaryMessageEncoder<T> encoder;
   private final BinaryMessageDecoder<T> decoder;
 
-  private AvroSerde(Class<T> type) {
+  private AvroSerde(Class<T> type, List<Schema> writerSchemas) {
     SpecificData model = SpecificData.getForClass(type);
     this.schema = model.getSchema(type);
     this.encoder = new BinaryMessageEncoder<>(model, schema);
     this.decoder = new BinaryMessageDecoder<>(model, schema);
-    List<Schema> released = SchemaHistory.released(schema.getName());
-    for (Schema writer : released) {
+    for (Schema writer : writerSchemas) {
       decoder.addSchema(writer);
     }
   }
 
-  /** A serde for the generated class {@code type}. */
+  /** A serde for the generated class {@code type} that reads every released version of it. */
   public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type) {
-    return new AvroSerde<>(type);
+    return of(type, SchemaHistory.released(SpecificData.getForClass(type).getSchema(type).getName()));
+  }
+
+  /** A serde for {@code type} that reads data written with any of {@code writerSchemas}. */
+  public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type, List<Schema> writerSchemas) {
+    return new AvroSerde<>(type, writerSchemas);
   }
 
   /** The schema this serde writes. */
