@@ -22,6 +22,7 @@ public final class KpiApplication implements AutoCloseable {
   private final KafkaStreams streams;
   private final CountDownLatch running = new CountDownLatch(1);
   private final CountDownLatch failed = new CountDownLatch(1);
+  private volatile boolean closing;
 
   /** An instance of {@code topology} with {@code config}, not yet started. */
   public KpiApplication(Topology topology, Properties config) {
@@ -30,7 +31,7 @@ public final class KpiApplication implements AutoCloseable {
       log.info("streams application {} -> {}", before, now);
       if (now == KafkaStreams.State.RUNNING) {
         running.countDown();
-      } else if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+      } else if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING && !closing) {
         failed.countDown();
       }
     });
@@ -60,7 +61,7 @@ public final class KpiApplication implements AutoCloseable {
     return false;
   }
 
-  /** Waits until the instance stops by itself (error) or {@code timeout} passes; true if it stopped. */
+  /** Waits until the instance stops by itself (not by {@link #close()}) or {@code timeout} passes; true if it stopped. */
   public boolean awaitFailure(Duration timeout) throws InterruptedException {
     return failed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -78,6 +79,7 @@ public final class KpiApplication implements AutoCloseable {
   /** Stops processing, committing what was processed. */
   @Override
   public void close() {
+    closing = true;
     streams.close(Duration.ofSeconds(30));
   }
 }

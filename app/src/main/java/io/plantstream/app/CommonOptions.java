@@ -1,0 +1,62 @@
+package io.plantstream.app;
+
+import io.plantstream.schemas.Topics;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import picocli.CommandLine.Option;
+
+/**
+ * Options every command that talks to Kafka shares: where the cluster is, how to reach it and the
+ * topic prefix. Configuration layers, weakest first: plantstream's defaults, the
+ * {@code --command-config} file, environment variables, flags.
+ */
+public final class CommonOptions {
+
+  /** Set by {@code --verbose}: stack traces on errors. */
+  static volatile boolean verbose;
+
+  @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT[,...]",
+      defaultValue = "${env:PLANT_BOOTSTRAP_SERVERS:-localhost:9092}",
+      description = "Kafka bootstrap servers (default: env PLANT_BOOTSTRAP_SERVERS, else ${DEFAULT-VALUE}).")
+  String bootstrapServers;
+
+  @Option(names = "--command-config", paramLabel = "FILE",
+      description = "Kafka client properties (security, timeouts), as Kafka's own tools take them.")
+  Path commandConfig;
+
+  @Option(names = "--topic-prefix", paramLabel = "PREFIX",
+      defaultValue = "${env:PLANT_TOPIC_PREFIX:-plant.}",
+      description = "Prefix of every topic name (default: ${DEFAULT-VALUE}).")
+  String topicPrefix;
+
+  @Option(names = "--verbose", description = "Print stack traces with errors.")
+  void setVerbose(boolean value) {
+    verbose = value;
+  }
+
+  /** The project's topics under the configured prefix. */
+  public Topics topics() {
+    return new Topics(topicPrefix);
+  }
+
+  /** Client properties: the command-config file, then the bootstrap servers. */
+  public Map<String, Object> clientConfig() {
+    Map<String, Object> config = new HashMap<>();
+    if (commandConfig != null) {
+      Properties file = new Properties();
+      try (Reader reader = Files.newBufferedReader(commandConfig)) {
+        file.load(reader);
+      } catch (IOException e) {
+        throw new UsageException("cannot read --command-config " + commandConfig + ": " + e.getMessage());
+      }
+      file.forEach((key, value) -> config.put(key.toString(), value));
+    }
+    config.put("bootstrap.servers", bootstrapServers);
+    return config;
+  }
+}

@@ -1,0 +1,161 @@
+package io.plantstream.app;
+
+import io.plantstream.schemas.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Admin work on the cluster the user points at: reachability with a clear message, the project's
+ * topics created idempotently and described.
+ */
+final class KafkaCluster implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(KafkaCluster.class);
+  private static final Duration REACH_TIMEOUT = Duration.ofSeconds(15);
+
+  private final String bootstrapServers;
+  private final Duration reachTimeout;
+  private final Admin admin;
+
+  private KafkaCluster(Map<String, Object> clientConfig) {
+    this.bootstrapServers = String.valueOf(clientConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
+    Map<String, Object> config = new HashMap<>(clientConfig);
+    Object configured = clientConfig.get(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
+    this.reachTimeout = configured == null ? REACH_TIMEOUT : Duration.ofMillis(Long.parseLong(configured.toString()));
+    config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) REACH_TIMEOUT.toMillis());
+    config.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(10_000, reachTimeout.toMillis()));
+    this.admin = Admin.create(config);
+  }
+
+  /** Connects and checks that the cluster answers, or fails with one line saying how to fix it. */
+  static KafkaCluster connect(Map<String, Object> clientConfig) {
+    KafkaCluster cluster = new KafkaCluster(clientConfig);
+    try {
+      cluster.admin.describeCluster().clusterId().get(cluster.reachTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      return cluster;
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      cluster.close();
+      throw new IllegalStateException("cannot reach Kafka at " + cluster.bootstrapServers + " within "
+          + cluster.reachTimeout.toSeconds() + " s; start one with './plant broker' or point --bootstrap-servers at a cluster");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      cluster.close();
+      throw new IllegalStateException("interrupted while connecting to " + cluster.bootstrapServers);
+    }
+  }
+
+  /** Fails with one line naming the missing topics unless all of {@code names} exist. */
+  void requireTopics(String... names) {
+    Set<String> existing = topicNames();
+    List<String> missing = new ArrayList<>();
+    for (String name : names) {
+      if (!existing.contains(name)) {
+        missing.add(name);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException("missing topic" + (missing.size() > 1 ? "s " : " ")
+          + String.join(", ", missing) + " on " + bootstrapServers + "; create them with './plant topics'");
+    }
+  }
+
+  /** Creates the project's topics that do not exist yet; returns the names it created. */
+  List<String> createTopics(Topics topics, int telemetryPartitions, short replicationFactor) {
+    Set<String> existing = topicNames();
+    List<NewTopic> missing = new ArrayList<>();
+    for (Topics.TopicSpec spec : topics.specs(telemetryPartitions)) {
+      if (!existing.contains(spec.name())) {
+        missing.add(new NewTopic(spec.name(), spec.partitions(), replicationFactor).configs(spec.configs()));
+      }
+    }
+    if (!missing.isEmpty()) {
+      try {
+        admin.createTopics(missing).all().get();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+          throw new IllegalStateException("cannot create topics on " + bootstrapServers + ": " + Errors.oneLine(e), e);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while creating topics");
+      }
+    }
+    List<String> created = missing.stream().map(NewTopic::name).toList();
+    created.forEach(name -> log.info("created topic {}", name));
+    return created;
+  }
+
+  /** One line per project topic that exists: partitions, replication and non-default configs. */
+  List<String> describe(Topics topics) {
+    List<String> names = topics.specs(Topics.DEFAULT_TELEMETRY_PARTITIONS).stream()
+        .map(Topics.TopicSpec::name).filter(topicNames()::contains).toList();
+    try {
+      Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames().get();
+      List<ConfigResource> resources = names.stream()
+          .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
+      Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();
+      List<String> lines = new ArrayList<>();
+      for (String name : names) {
+        TopicDescription description = descriptions.get(name);
+        String overrides = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name)).entries().stream()
+            .filter(entry -> entry.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG)
+            .map(entry -> entry.name() + "=" + entry.value())
+            .sorted()
+            .collect(Collectors.joining(","));
+        lines.add(String.format("%-28s partitions=%-3d replicas=%d %s", name,
+            description.partitions().size(), description.partitions().get(0).replicas().size(), overrides));
+      }
+      return lines;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot describe topics on " + bootstrapServers + ": " + Errors.oneLine(e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while describing topics");
+    }
+  }
+
+  /** Brokers in the cluster, for choosing a replication factor. */
+  int brokerCount() {
+    try {
+      return admin.describeCluster().nodes().get().size();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot describe the cluster at " + bootstrapServers + ": " + Errors.oneLine(e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
+    }
+  }
+
+  private Set<String> topicNames() {
+    try {
+      return new TreeSet<>(admin.listTopics().names().get());
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot list topics on " + bootstrapServers + ": " + Errors.oneLine(e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
+    }
+  }
+
+  @Override
+  public void close() {
+    admin.close(Duration.ofSeconds(5));
+  }
+}

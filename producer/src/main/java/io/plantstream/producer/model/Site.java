@@ -1,0 +1,28 @@
+package io.plantstream.producer.model;
+
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One plant of the model: who runs it, where, in which time zone, and its lines.
+ *
+ * @param id site id, e.g. {@code tsmc-phx}
+ * @param operator company operating the site, e.g. TSMC
+ * @param place where it is, e.g. Phoenix, AZ
+ * @param timeZone the site's local time zone, for shift-aligned reporting
+ * @param kind what the site does, e.g. wafer fab (front end)
+ * @param lines the production lines
+ */
+public record Site(String id, String operator, String place, ZoneId timeZone, String kind, List<Line> lines) {
+
+  /** Checks required components and copies the list. */
+  public Site {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(operator, "operator");
+    Objects.requireNonNull(place, "place");
+    Objects.requireNonNull(timeZone, "timeZone");
+    Objects.requireNonNull(kind, "kind");
+    lines = List.copyOf(lines);
+  }
+}

@@ -1,0 +1,81 @@
+package io.plantstream.producer.sim;
+
+import io.plantstream.avro.MachineInfo;
+import io.plantstream.avro.TelemetryEvent;
+import io.plantstream.producer.TelemetrySource;
+import io.plantstream.producer.model.Machine;
+import io.plantstream.producer.model.PlantModel;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Deterministic discrete-event simulation of a plant: an endless stream of telemetry events of
+ * all selected machines, merged in non-decreasing event-time order (ties go to the machine that
+ * comes first in the model). Same model, seed, start and sites give the same stream; each machine
+ * draws from its own generator seeded by (seed, machine id), so selecting more or fewer sites
+ * does not change the events of the others. No wall clock is involved. Not thread-safe: one
+ * thread pulls the events.
+ */
+public final class PlantSimulator implements TelemetrySource {
+
+  /** Simulated time between two heartbeats of a machine. */
+  public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+  /** Simulated time between two readings of one sensor. */
+  public static final Duration SENSOR_INTERVAL = Duration.ofSeconds(5);
+
+  private final long seed;
+  private final Instant start;
+  private final List<Machine> machines;
+  private final MachineQueue queue;
+
+  /** A simulator of the machines of {@code siteIds} (all sites when empty) from {@code start} on. */
+  public PlantSimulator(PlantModel model, long seed, Instant start, Set<String> siteIds) {
+    this.seed = seed;
+    this.start = start.truncatedTo(ChronoUnit.MILLIS);
+    this.machines = model.machines(siteIds);
+    long startMillis = this.start.toEpochMilli();
+    List<MachineSimulator> simulators = new ArrayList<>(machines.size());
+    for (int order = 0; order < machines.size(); order++) {
+      simulators.add(new MachineSimulator(machines.get(order), order, seed, startMillis,
+          HEARTBEAT_INTERVAL.toMillis(), SENSOR_INTERVAL.toMillis()));
+    }
+    this.queue = new MachineQueue(simulators);
+  }
+
+  /** The seed of this run. */
+  public long seed() {
+    return seed;
+  }
+
+  /** Simulated time of the first events (every machine announces its state then). */
+  @Override
+  public Instant start() {
+    return start;
+  }
+
+  /** The simulated machines, in model order. */
+  public List<Machine> machines() {
+    return machines;
+  }
+
+  /** Metadata of the simulated machines, for {@code plant.machines}, in model order. */
+  public List<MachineInfo> machineInfos() {
+    return machines.stream().map(Machine::toMachineInfo).collect(Collectors.toUnmodifiableList());
+  }
+
+  /** The next event; never null unless no machine is selected. */
+  @Override
+  public TelemetryEvent next() {
+    if (queue.isEmpty()) {
+      return null;
+    }
+    TelemetryEvent event = queue.first().next();
+    queue.firstMoved();
+    return event;
+  }
+}

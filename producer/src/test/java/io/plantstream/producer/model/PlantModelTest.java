@@ -1,0 +1,99 @@
+package io.plantstream.producer.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.plantstream.avro.MachineInfo;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class PlantModelTest {
+
+  private static final PlantModel MODEL = PlantModel.loadDefault();
+
+  @Test
+  void defaultModelHasTheFiveSitesOfTheSpecification() {
+    assertThat(MODEL.sites())
+        .extracting(Site::id, Site::operator, Site::place, Site::timeZone, Site::kind)
+        .containsExactly(
+            tuple("tsmc-phx", "TSMC", "Phoenix, AZ", ZoneId.of("America/Phoenix"), "wafer fab (front end)"),
+            tuple("amkor-az", "Amkor", "Peoria, AZ", ZoneId.of("America/Phoenix"), "advanced packaging and test"),
+            tuple("spil-az", "SPIL", "Arizona", ZoneId.of("America/Phoenix"), "packaging and test"),
+            tuple("foxconn-hou", "Foxconn", "Houston, TX", ZoneId.of("America/Chicago"), "supercomputer system assembly"),
+            tuple("wistron-dal", "Wistron", "Dallas, TX", ZoneId.of("America/Chicago"), "supercomputer system assembly"));
+  }
+
+  @Test
+  void defaultModelHasAModestNumberOfUniquelyNamedMachines() {
+    List<Machine> machines = MODEL.machines();
+
+    assertThat(machines).hasSizeBetween(50, 70);
+    assertThat(machines.stream().map(Machine::machineId).distinct()).hasSameSizeAs(machines);
+    for (Machine machine : machines) {
+      assertThat(machine.lineId()).startsWith(machine.siteId() + "-");
+      assertThat(machine.machineId()).matches(machine.lineId() + "-" + machine.kind().id() + "-\\d\\d");
+    }
+  }
+
+  @Test
+  void machinesAreExpandedInModelOrderWithTwoDigitNumbersFromOne() {
+    assertThat(MODEL.machines(Set.of("tsmc-phx")).subList(0, 5))
+        .extracting(Machine::machineId)
+        .containsExactly(
+            "tsmc-phx-litho-euv-scanner-01",
+            "tsmc-phx-litho-euv-scanner-02",
+            "tsmc-phx-litho-euv-scanner-03",
+            "tsmc-phx-litho-euv-scanner-04",
+            "tsmc-phx-etch-dry-etch-01");
+  }
+
+  @Test
+  void defaultFiguresHaveRealisticOrdersOfMagnitude() {
+    MachineKind scanner = MODEL.machineKinds().get("euv-scanner");
+    MachineKind rackBurnIn = MODEL.machineKinds().get("rack-burn-in");
+
+    assertThat(scanner.idealCycle()).isBetween(Duration.ofSeconds(15), Duration.ofSeconds(30));
+    assertThat(scanner.unitName()).isEqualTo("wafer");
+    assertThat(rackBurnIn.idealCycle()).isBetween(Duration.ofHours(24), Duration.ofHours(48));
+    assertThat(rackBurnIn.unitName()).isEqualTo("rack");
+    assertThat(MODEL.machineKinds().values()).allSatisfy(kind -> {
+      assertThat(kind.yield()).isBetween(0.85, 1.0);
+      assertThat(kind.mttr()).isLessThan(kind.mtbf());
+      assertThat(kind.sensors()).isNotEmpty();
+    });
+  }
+
+  @Test
+  void siteFilterKeepsModelOrder() {
+    List<Machine> amkor = MODEL.machines(Set.of("amkor-az"));
+    List<Machine> expected = MODEL.machines().stream()
+        .filter(machine -> machine.siteId().equals("amkor-az"))
+        .collect(Collectors.toList());
+
+    assertThat(amkor).isEqualTo(expected).isNotEmpty();
+    assertThat(MODEL.machines(Set.of())).isEqualTo(MODEL.machines());
+  }
+
+  @Test
+  void unknownSiteIdIsNamedWithTheKnownOnes() {
+    assertThatThrownBy(() -> MODEL.machines(Set.of("amkor-az", "intel-oh")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("intel-oh")
+        .hasMessageContaining("tsmc-phx, amkor-az, spil-az, foxconn-hou, wistron-dal");
+  }
+
+  @Test
+  void machineInfoCarriesWhatTheStreamsAppJoins() {
+    Machine scanner = MODEL.machines().get(0);
+
+    MachineInfo info = scanner.toMachineInfo();
+
+    assertThat(info).isEqualTo(new MachineInfo("tsmc-phx-litho-euv-scanner-01", "tsmc-phx", "tsmc-phx-litho",
+        "euv-scanner", "wafer", scanner.kind().idealCycle().toMillis()));
+  }
+}

@@ -1,0 +1,221 @@
+package io.plantstream.producer.sim;
+
+import static io.plantstream.testing.TestMachine.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.plantstream.avro.EquipmentState;
+import io.plantstream.avro.Heartbeat;
+import io.plantstream.avro.MachineInfo;
+import io.plantstream.avro.SensorReading;
+import io.plantstream.avro.StateChange;
+import io.plantstream.avro.TelemetryEvent;
+import io.plantstream.avro.UnitCompleted;
+import io.plantstream.producer.model.Machine;
+import io.plantstream.producer.model.PlantModel;
+import io.plantstream.schemas.Topics;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class PlantSimulatorTest {
+
+  private static final PlantModel MODEL = PlantModel.loadDefault();
+  private static final long SEED = 42;
+  private static final int EVENTS = 20_000;
+
+  @Test
+  void sameModelSeedAndStartGiveAByteIdenticalStream() {
+    byte[] first = encode(take(new PlantSimulator(MODEL, SEED, T0, Set.of()), EVENTS));
+    byte[] second = encode(take(new PlantSimulator(PlantModel.loadDefault(), SEED, T0, Set.of()), EVENTS));
+
+    assertThat(second).isEqualTo(first);
+  }
+
+  @Test
+  void anotherSeedGivesAnotherStream() {
+    List<TelemetryEvent> seed42 = take(new PlantSimulator(MODEL, SEED, T0, Set.of()), EVENTS);
+    List<TelemetryEvent> seed43 = take(new PlantSimulator(MODEL, SEED + 1, T0, Set.of()), EVENTS);
+
+    assertThat(encode(seed43)).isNotEqualTo(encode(seed42));
+    Set<String> ids42 = seed42.stream().map(TelemetryEvent::getEventId).collect(Collectors.toSet());
+    assertThat(seed43).noneMatch(event -> ids42.contains(event.getEventId()));
+  }
+
+  @Test
+  void eventsComeInTimeOrderWithTiesInModelOrder() {
+    Map<String, Integer> order = modelOrder(MODEL.machines());
+    TelemetryEvent previous = null;
+    for (TelemetryEvent event : take(new PlantSimulator(MODEL, SEED, T0, Set.of()), EVENTS)) {
+      if (previous != null) {
+        assertThat(event.getEventTime()).isAfterOrEqualTo(previous.getEventTime());
+        if (event.getEventTime().equals(previous.getEventTime())) {
+          assertThat(order.get(event.getMachineId())).isGreaterThanOrEqualTo(order.get(previous.getMachineId()));
+        }
+      }
+      previous = event;
+    }
+  }
+
+  @Test
+  void everyMachineFirstAnnouncesItsStateAtTheStart() {
+    List<TelemetryEvent> events = take(new PlantSimulator(MODEL, SEED, T0, Set.of()), EVENTS);
+    Map<String, TelemetryEvent> firstByMachine = new HashMap<>();
+    events.forEach(event -> firstByMachine.putIfAbsent(event.getMachineId(), event));
+
+    assertThat(firstByMachine.keySet()).hasSameSizeAs(MODEL.machines());
+    assertThat(firstByMachine.values()).allSatisfy(first -> {
+      assertThat(first.getEventTime()).isEqualTo(T0);
+      assertThat(first.getSequence()).isZero();
+      assertThat(first.getPayload()).isInstanceOf(StateChange.class);
+    });
+    long productive = firstByMachine.values().stream()
+        .filter(first -> ((StateChange) first.getPayload()).getState() == EquipmentState.PRODUCTIVE)
+        .count();
+    assertThat(productive).isGreaterThan(MODEL.machines().size() * 3L / 4);
+  }
+
+  @Test
+  void sequencesArePerMachineConsecutiveFromZeroAndEventIdsAreUnique() {
+    Map<String, Long> nextSequence = new HashMap<>();
+    Set<String> eventIds = new HashSet<>();
+    for (TelemetryEvent event : take(new PlantSimulator(MODEL, SEED, T0, Set.of()), EVENTS)) {
+      long expected = nextSequence.getOrDefault(event.getMachineId(), 0L);
+      assertThat(event.getSequence()).as("sequence of %s", event.getMachineId()).isEqualTo(expected);
+      nextSequence.put(event.getMachineId(), expected + 1);
+      assertThat(eventIds.add(event.getEventId())).as("unique event id %s", event.getEventId()).isTrue();
+    }
+  }
+
+  @Test
+  void eventsCarryTheMachinesSiteAndLine() {
+    Map<String, Machine> machines = MODEL.machines().stream().collect(Collectors.toMap(Machine::machineId, Function.identity()));
+    for (TelemetryEvent event : take(new PlantSimulator(MODEL, SEED, T0, Set.of()), EVENTS)) {
+      Machine machine = machines.get(event.getMachineId());
+      assertThat(event.getSiteId()).isEqualTo(machine.siteId());
+      assertThat(event.getLineId()).isEqualTo(machine.lineId());
+    }
+  }
+
+  @Test
+  void heartbeatsEveryTenSecondsAndSensorsEveryFiveSecondsPerMachine() {
+    Map<String, Instant> lastHeartbeat = new HashMap<>();
+    Map<String, Instant> lastReading = new HashMap<>();
+    Map<String, EquipmentState> state = new HashMap<>();
+    int heartbeats = 0;
+    for (TelemetryEvent event : take(new PlantSimulator(MODEL, SEED, T0, Set.of()), EVENTS)) {
+      String machine = event.getMachineId();
+      Object payload = event.getPayload();
+      if (payload instanceof StateChange) {
+        state.put(machine, ((StateChange) payload).getState());
+      } else if (payload instanceof Heartbeat) {
+        heartbeats++;
+        assertThat(((Heartbeat) payload).getState()).isEqualTo(state.get(machine));
+        Instant previous = lastHeartbeat.put(machine, event.getEventTime());
+        if (previous != null) {
+          assertThat(Duration.between(previous, event.getEventTime())).isEqualTo(PlantSimulator.HEARTBEAT_INTERVAL);
+        }
+      } else if (payload instanceof SensorReading) {
+        Instant previous = lastReading.put(machine + "/" + ((SensorReading) payload).getSensor(), event.getEventTime());
+        if (previous != null) {
+          assertThat(Duration.between(previous, event.getEventTime())).isEqualTo(PlantSimulator.SENSOR_INTERVAL);
+        }
+      }
+    }
+    assertThat(heartbeats).isGreaterThan(EVENTS / 20);
+    assertThat(lastHeartbeat.keySet()).hasSameSizeAs(MODEL.machines());
+  }
+
+  @Test
+  void unitIdsAreTheMachineIdWithACounter() {
+    Map<String, Long> counter = new HashMap<>();
+    int units = 0;
+    for (TelemetryEvent event : take(new PlantSimulator(MODEL, SEED, T0, Set.of()), EVENTS)) {
+      if (event.getPayload() instanceof UnitCompleted) {
+        units++;
+        long n = counter.merge(event.getMachineId(), 1L, Long::sum);
+        assertThat(((UnitCompleted) event.getPayload()).getUnitId()).isEqualTo(event.getMachineId() + "-u" + n);
+      }
+    }
+    assertThat(units).isPositive();
+  }
+
+  @Test
+  void selectingSitesLeavesTheirEventsExactlyAsInTheFullRun() {
+    List<TelemetryEvent> all = take(new PlantSimulator(MODEL, SEED, T0, Set.of()), EVENTS);
+    Instant cutoff = all.get(all.size() - 1).getEventTime();
+    Set<String> sites = Set.of("amkor-az", "wistron-dal");
+    List<TelemetryEvent> expected = all.stream()
+        .filter(event -> sites.contains(event.getSiteId()) && event.getEventTime().isBefore(cutoff))
+        .collect(Collectors.toList());
+
+    PlantSimulator selected = new PlantSimulator(MODEL, SEED, T0, sites);
+    List<TelemetryEvent> actual = new ArrayList<>();
+    for (TelemetryEvent event = selected.next(); event.getEventTime().isBefore(cutoff); event = selected.next()) {
+      actual.add(event);
+    }
+
+    assertThat(encode(actual)).isEqualTo(encode(expected));
+    assertThat(selected.machines()).extracting(Machine::siteId).containsOnly("amkor-az", "wistron-dal");
+  }
+
+  @Test
+  void unknownSiteIsRefused() {
+    assertThatThrownBy(() -> new PlantSimulator(MODEL, SEED, T0, Set.of("tsmc-az")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("tsmc-az")
+        .hasMessageContaining("known sites: tsmc-phx");
+  }
+
+  @Test
+  void machineInfosDescribeTheSimulatedMachines() {
+    PlantSimulator simulator = new PlantSimulator(MODEL, SEED, T0, Set.of("foxconn-hou"));
+
+    List<MachineInfo> infos = simulator.machineInfos();
+
+    assertThat(infos).hasSize(MODEL.machines(Set.of("foxconn-hou")).size());
+    assertThat(infos.get(0)).isEqualTo(new MachineInfo("foxconn-hou-trays-tray-assembly-01", "foxconn-hou",
+        "foxconn-hou-trays", "tray-assembly", "tray", Duration.ofMinutes(40).toMillis()));
+  }
+
+  @Test
+  void startIsKeptToTheMillisecond() {
+    PlantSimulator simulator = new PlantSimulator(MODEL, SEED, T0.plusNanos(1_500_000), Set.of());
+
+    assertThat(simulator.start()).isEqualTo(T0.plusMillis(1));
+    assertThat(simulator.next().getEventTime()).isEqualTo(T0.plusMillis(1));
+  }
+
+  static List<TelemetryEvent> take(PlantSimulator simulator, int count) {
+    List<TelemetryEvent> events = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      events.add(simulator.next());
+    }
+    return events;
+  }
+
+  private static byte[] encode(List<TelemetryEvent> events) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (TelemetryEvent event : events) {
+      out.writeBytes(Topics.TELEMETRY_SERDE.encode(event));
+    }
+    return out.toByteArray();
+  }
+
+  private static Map<String, Integer> modelOrder(List<Machine> machines) {
+    Map<String, Integer> order = new HashMap<>();
+    for (int i = 0; i < machines.size(); i++) {
+      order.put(machines.get(i).machineId(), i);
+    }
+    return order;
+  }
+}
