@@ -8,7 +8,6 @@ import io.plantstream.avro.MachineInfo;
 import io.plantstream.avro.MachineKpi;
 import io.plantstream.avro.SiteKpi;
 import io.plantstream.avro.StateMillis;
-import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.producer.RunLimit;
 import io.plantstream.producer.SimulationRunner;
 import io.plantstream.producer.Speed;
@@ -62,12 +61,12 @@ class PipelineIT {
       new SimulationRunner(simulator, publisher, Speed.MAX, RunLimit.of(SIMULATED)).run();
     }
 
-    List<ConsumerRecord<String, TelemetryEvent>> telemetry = kafka.readAll(topics.telemetry());
+    List<ConsumerRecord<byte[], byte[]>> telemetry = kafka.readAllRaw(topics.telemetry().name());
     Map<String, MachineInfo> machines = new HashMap<>();
     simulator.machineInfos().forEach(info -> machines.put(info.getMachineId(), info));
     KpiConfig config = KpiConfig.defaults();
-    KpiOracle.Result expected = new KpiOracle(config.grace(), config.staleAfter(), config.forgetAfter())
-        .compute(telemetry, machines);
+    KpiOracle.Result expected = new KpiOracle(config.grace(), config.staleAfter(), config.forgetAfter(),
+        config.dedupHorizon(), config.maxFutureSkew()).compute(telemetry, machines);
     assertThat(expected.machineMinutes()).hasSizeGreaterThan(machines.size() * 20);
     assertThat(expected.siteHours()).isNotEmpty();
 

@@ -34,6 +34,9 @@ public final class Topics {
   /** Serde of the KPI topology's internal machine timelines (state store and changelog). */
   public static final AvroSerde<MachineTimeline> TIMELINE_SERDE = AvroSerde.of(MachineTimeline.class);
 
+  /** Topic config bounding how far ahead of the broker's clock a record timestamp may be. */
+  public static final String TIMESTAMP_AFTER_MAX_MS = "message.timestamp.after.max.ms";
+
   private static final Serde<String> KEYS = Serdes.String();
   private static final Serde<byte[]> BYTES = Serdes.ByteArray();
 
@@ -91,8 +94,12 @@ public final class Topics {
 
   /** Every topic of the project with how it is created. */
   public List<TopicSpec> specs(int telemetryPartitions) {
-    Map<String, String> compacted = Map.of("cleanup.policy", "compact");
-    Map<String, String> week = Map.of("retention.ms", String.valueOf(7L * 24 * 3600 * 1000));
+    // Record timestamps are event times: simulated and replayed plants run ahead of the broker's
+    // clock, which by default rejects timestamps more than an hour in its future.
+    String anyTime = String.valueOf(Long.MAX_VALUE);
+    Map<String, String> compacted = Map.of("cleanup.policy", "compact", TIMESTAMP_AFTER_MAX_MS, anyTime);
+    Map<String, String> week = Map.of("retention.ms", String.valueOf(7L * 24 * 3600 * 1000),
+        TIMESTAMP_AFTER_MAX_MS, anyTime);
     return List.of(
         new TopicSpec(telemetry().name(), telemetryPartitions, week, "input events, keyed by machine id"),
         new TopicSpec(machines().name(), 1, compacted, "machine metadata, keyed by machine id"),

@@ -9,8 +9,11 @@ import java.util.Objects;
  * @param grace how long after a window's end it still accepts events, in partition stream time
  * @param staleAfter silence after which a machine's time counts as UNKNOWN
  * @param forgetAfter silence after which a machine is no longer counted until it speaks again
+ * @param dedupHorizon how long, behind the close boundary, an accepted event id is remembered
+ * @param maxFutureSkew how far ahead of the partition's stream time an event may be stamped
  */
-public record KpiConfig(Duration grace, Duration staleAfter, Duration forgetAfter) {
+public record KpiConfig(Duration grace, Duration staleAfter, Duration forgetAfter, Duration dedupHorizon,
+    Duration maxFutureSkew) {
 
   /** Length of the short tumbling window. */
   public static final long MINUTE = 60_000L;
@@ -22,6 +25,11 @@ public record KpiConfig(Duration grace, Duration staleAfter, Duration forgetAfte
     Objects.requireNonNull(grace, "grace");
     Objects.requireNonNull(staleAfter, "staleAfter");
     Objects.requireNonNull(forgetAfter, "forgetAfter");
+    Objects.requireNonNull(dedupHorizon, "dedupHorizon");
+    Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
+    if (dedupHorizon.isNegative() || maxFutureSkew.isNegative()) {
+      throw new IllegalArgumentException("dedupHorizon and maxFutureSkew must not be negative");
+    }
     if (grace.isNegative()) {
       throw new IllegalArgumentException("grace must not be negative, was " + grace);
     }
@@ -31,14 +39,15 @@ public record KpiConfig(Duration grace, Duration staleAfter, Duration forgetAfte
     }
   }
 
-  /** Grace 30 s, staleAfter 60 s, forgetAfter 1 h. */
+  /** Grace 30 s, staleAfter 60 s, forgetAfter 1 h, de-duplication horizon 10 min, maxFutureSkew 5 min. */
   public static KpiConfig defaults() {
-    return new KpiConfig(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofHours(1));
+    return new KpiConfig(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofHours(1),
+        Duration.ofMinutes(10), Duration.ofMinutes(5));
   }
 
   /** The same rules with another grace period. */
   public KpiConfig withGrace(Duration newGrace) {
-    return new KpiConfig(newGrace, staleAfter, forgetAfter);
+    return new KpiConfig(newGrace, staleAfter, forgetAfter, dedupHorizon, maxFutureSkew);
   }
 
   /**

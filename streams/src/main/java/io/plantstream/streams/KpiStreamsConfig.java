@@ -6,8 +6,6 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
 /**
  * The Kafka Streams configuration of the KPI application: plantstream's defaults, under whatever
@@ -39,13 +37,15 @@ public final class KpiStreamsConfig {
     props.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     // A bad record must never stop the application: it goes to the DLQ with headers saying why.
     props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        LogAndContinueExceptionHandler.class.getName());
+        DeadLetters.OnDeserialization.class.getName());
     props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-        LogAndContinueProcessingExceptionHandler.class.getName());
+        DeadLetters.OnProcessing.class.getName());
     props.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.dlq().name());
     // A fresh application id starts from the beginning of the telemetry it finds.
     props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     props.putIfAbsent(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    // Internal topics carry event-time timestamps too, which may be ahead of the broker's clock.
+    props.putIfAbsent(StreamsConfig.topicPrefix(Topics.TIMESTAMP_AFTER_MAX_MS), String.valueOf(Long.MAX_VALUE));
     return props;
   }
 }

@@ -75,6 +75,7 @@ public final class KpiTopology {
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(MachineTimelineProcessor.CLOCK_STORE),
         Serdes.String(), Serdes.Long()));
+    builder.addStateStore(store(MachineTimelineProcessor.EVENT_ID_STORE, Serdes.Long()));
     builder.addStateStore(store(SITE_1M_STORE, Topics.SITE_KPI_SERDE));
     builder.addStateStore(store(SITE_1H_STORE, Topics.SITE_KPI_SERDE));
 
@@ -85,7 +86,7 @@ public final class KpiTopology {
             .withName("telemetry-source"))
         .process(() -> new MachineTimelineProcessor(config), Named.as("machine-timeline"),
             MachineTimelineProcessor.TIMELINE_STORE, MachineTimelineProcessor.PENDING_STORE,
-            MachineTimelineProcessor.CLOCK_STORE);
+            MachineTimelineProcessor.CLOCK_STORE, MachineTimelineProcessor.EVENT_ID_STORE);
 
     Map<String, KStream<String, SpecificRecord>> outputs = timeline
         .split(Named.as("timeline-"))

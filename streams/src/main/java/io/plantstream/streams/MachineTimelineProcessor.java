@@ -2,6 +2,8 @@ package io.plantstream.streams;
 
 import io.plantstream.avro.EquipmentState;
 import io.plantstream.avro.Heartbeat;
+import io.plantstream.avro.MachineInfo;
+import io.plantstream.avro.SensorReading;
 import io.plantstream.avro.StateChange;
 import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.avro.UnitCompleted;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -50,6 +53,11 @@ public final class MachineTimelineProcessor
   public static final String PENDING_STORE = "machine-pending-store";
   /** The partition's stream time and closed boundary. */
   public static final String CLOCK_STORE = "partition-clock-store";
+  /** Ids of accepted events within the de-duplication horizon, with their event time. */
+  public static final String EVENT_ID_STORE = "event-id-store";
+
+  /** Scope of the metrics this processor records (duplicate-events, late-events per task). */
+  public static final String METRICS_SCOPE = "plantstream-timeline";
 
   private static final String STREAM_TIME = "stream-time";
   private static final String CLOSED_UNTIL = "closed-until";
@@ -59,9 +67,12 @@ public final class MachineTimelineProcessor
   private KeyValueStore<String, MachineTimeline> timelines;
   private KeyValueStore<Bytes, TelemetryEvent> pending;
   private KeyValueStore<String, Long> clock;
+  private KeyValueStore<String, Long> eventIds;
   private MachineDirectory machines;
   private Long streamTime;
   private Long closedUntil;
+  private Sensor duplicates;
+  private Sensor lateEvents;
 
   /** A processor applying {@code config}'s time rules. */
   public MachineTimelineProcessor(KpiConfig config) {
@@ -74,7 +85,13 @@ public final class MachineTimelineProcessor
     this.timelines = context.getStateStore(TIMELINE_STORE);
     this.pending = context.getStateStore(PENDING_STORE);
     this.clock = context.getStateStore(CLOCK_STORE);
+    this.eventIds = context.getStateStore(EVENT_ID_STORE);
     this.machines = new MachineDirectory(context.getStateStore(MachineDirectory.STORE));
+    String task = context.taskId().toString();
+    this.duplicates = context.metrics().addRateTotalSensor(METRICS_SCOPE, task, "duplicate-events",
+        Sensor.RecordingLevel.INFO);
+    this.lateEvents = context.metrics().addRateTotalSensor(METRICS_SCOPE, task, "late-events",
+        Sensor.RecordingLevel.INFO);
     this.streamTime = clock.get(STREAM_TIME);
     this.closedUntil = clock.get(CLOSED_UNTIL);
   }
@@ -86,10 +103,17 @@ public final class MachineTimelineProcessor
       return;
     }
     long eventTime = event.getEventTime().toEpochMilli();
+    validate(record.key(), event, eventTime);
     if (closedUntil != null && eventTime < closedUntil) {
+      lateEvents.record();
       context.forward(record.withValue((SpecificRecord) event).withTimestamp(eventTime));
       return;
     }
+    if (eventIds.get(event.getEventId()) != null) {
+      duplicates.record();
+      return;
+    }
+    eventIds.put(event.getEventId(), eventTime);
     long offset = context.recordMetadata().map(m -> m.offset()).orElse(0L);
     pending.put(pendingKey(eventTime, offset), event);
     streamTime = streamTime == null ? eventTime : Math.max(streamTime, eventTime);
@@ -100,6 +124,39 @@ public final class MachineTimelineProcessor
       clock.put(CLOSED_UNTIL, closedUntil);
     } else if (boundary > closedUntil) {
       close(boundary);
+    }
+  }
+
+  /**
+   * Rejects, before any state changes, what must not be counted: events of machines that
+   * {@code plant.machines} does not list, impossible field values, and event times more than
+   * maxFutureSkew ahead of the partition's stream time (which would close everyone's windows).
+   */
+  private void validate(String key, TelemetryEvent event, long eventTime) {
+    String machineId = event.getMachineId();
+    if (!machineId.equals(key)) {
+      throw new RejectedEventException(RejectedEventException.Reason.INVALID_FIELD,
+          "event " + event.getEventId() + " of machine " + machineId + " has key " + key);
+    }
+    MachineInfo machine = machines.get(machineId);
+    if (machine == null) {
+      throw new RejectedEventException(RejectedEventException.Reason.UNKNOWN_MACHINE,
+          "event " + event.getEventId() + ": machine " + machineId + " is not on plant.machines");
+    }
+    if (!machine.getSiteId().equals(event.getSiteId()) || !machine.getLineId().equals(event.getLineId())) {
+      throw new RejectedEventException(RejectedEventException.Reason.INVALID_FIELD,
+          "event " + event.getEventId() + " says site " + event.getSiteId() + " line " + event.getLineId()
+              + " but machine " + machineId + " is on " + machine.getSiteId() + " line " + machine.getLineId());
+    }
+    if (event.getPayload() instanceof SensorReading reading && !Double.isFinite(reading.getValue())) {
+      throw new RejectedEventException(RejectedEventException.Reason.INVALID_FIELD,
+          "event " + event.getEventId() + ": sensor " + reading.getSensor() + " reads " + reading.getValue());
+    }
+    if (streamTime != null && eventTime > streamTime + config.maxFutureSkew().toMillis()) {
+      throw new RejectedEventException(RejectedEventException.Reason.FUTURE_SKEW,
+          "event " + event.getEventId() + " of " + machineId + " is stamped " + event.getEventTime()
+              + ", more than " + config.maxFutureSkew().toSeconds() + " s ahead of the partition's stream time "
+              + java.time.Instant.ofEpochMilli(streamTime));
     }
   }
 
@@ -135,6 +192,21 @@ public final class MachineTimelineProcessor
     }
     closedUntil = boundary;
     clock.put(CLOSED_UNTIL, closedUntil);
+    forgetEventIds(boundary - config.dedupHorizon().toMillis());
+  }
+
+  /** Drops remembered event ids stamped at or before {@code horizon}. */
+  private void forgetEventIds(long horizon) {
+    List<String> expired = new ArrayList<>();
+    try (KeyValueIterator<String, Long> all = eventIds.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, Long> entry = all.next();
+        if (entry.value <= horizon) {
+          expired.add(entry.key);
+        }
+      }
+    }
+    expired.forEach(eventIds::delete);
   }
 
   /** The stored timeline of a machine with mutable window lists, or null. */

@@ -25,10 +25,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +54,8 @@ class KpiTopologyTest {
   private TestOutputTopic<String, SiteKpi> siteMinutes;
   private TestOutputTopic<String, SiteKpi> siteHours;
   private TestOutputTopic<String, TelemetryEvent> late;
+  private TestInputTopic<byte[], byte[]> rawTelemetry;
+  private TestOutputTopic<byte[], byte[]> dlq;
 
   @BeforeEach
   void startDriver() {
@@ -68,6 +73,9 @@ class KpiTopologyTest {
         TOPICS.siteKpi1h().keySerde().deserializer(), TOPICS.siteKpi1h().valueSerde().deserializer());
     late = driver.createOutputTopic(TOPICS.late().name(),
         TOPICS.late().keySerde().deserializer(), TOPICS.late().valueSerde().deserializer());
+    rawTelemetry = driver.createInputTopic(TOPICS.telemetry().name(), new ByteArraySerializer(),
+        new ByteArraySerializer());
+    dlq = driver.createOutputTopic(TOPICS.dlq().name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     machines.pipeInput(litho.id(), litho.info("euv-scanner", Duration.ofSeconds(20)), T0);
     machines.pipeInput(etch.id(), etch.info("etch", Duration.ofSeconds(90)), T0);
   }
@@ -237,6 +245,114 @@ class KpiTopologyTest {
     long pending = countPending();
     // Heartbeats at 1m, 1m10s, ..., 2m are not yet applied.
     assertThat(pending).isEqualTo(7);
+  }
+
+  @Test
+  void windowsIncludeTheirStartAndExcludeTheirEnd() {
+    send(litho.state(PRODUCTIVE, T0));
+    send(litho.unit(PASS, at(T0, "1m")));
+    send(litho.state(STANDBY, at(T0, "1m")));
+    heartbeats(litho, STANDBY, at(T0, "1m10s"), at(T0, "2m30s"));
+
+    List<KeyValue<String, MachineKpi>> out = machineKpis.readKeyValuesToList();
+
+    assertThat(keys(out)).containsExactly(key(litho, T0), key(litho, at(T0, "1m")));
+    assertThat(out.get(0).value.getUnitsTotal()).isZero();
+    assertThat(out.get(0).value.getStateMillis()).isEqualTo(states(60_000, 0, 0, 0));
+    assertThat(out.get(1).value.getUnitsTotal()).isEqualTo(1);
+    assertThat(out.get(1).value.getStateMillis()).isEqualTo(states(0, 60_000, 0, 0));
+  }
+
+  @Test
+  void aRepeatedEventIdIsCountedOnce() {
+    send(litho.state(PRODUCTIVE, T0));
+    TelemetryEvent unit = litho.unit(PASS, at(T0, "10s"));
+    send(unit);
+    send(unit);
+    send(litho.unit(FAIL, at(T0, "20s")));
+    send(unit);
+    heartbeats(litho, PRODUCTIVE, at(T0, "30s"), at(T0, "1m30s"));
+
+    MachineKpi kpi = machineKpis.readValuesToList().get(0);
+
+    assertThat(kpi.getUnitsTotal()).isEqualTo(2);
+    assertThat(kpi.getUnitsGood()).isEqualTo(1);
+    assertThat(dlq.isEmpty()).isTrue();
+    assertThat(late.isEmpty()).isTrue();
+  }
+
+  @Test
+  void anEventFarInTheFutureGoesToTheDlqAndClosesNoWindow() {
+    send(litho.state(PRODUCTIVE, T0));
+    TelemetryEvent future = litho.unit(PASS, at(T0, "24h"));
+    send(future);
+    heartbeats(litho, PRODUCTIVE, at(T0, "10s"), at(T0, "50s"));
+
+    assertThat(machineKpis.isEmpty()).as("no window may close").isTrue();
+    List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+    assertThat(dead).hasSize(1);
+    assertThat(header(dead.get(0), DeadLetters.REASON_HEADER)).isEqualTo("future-skew");
+    assertThat(header(dead.get(0), "__streams.errors.message")).contains(future.getEventId()).contains("300 s ahead");
+    assertThat(dead.get(0).value()).isEqualTo(TOPICS.telemetry().valueSerde().serializer().serialize("t", future));
+    assertThat(header(dead.get(0), "__streams.errors.offset")).isEqualTo("1");
+  }
+
+  @Test
+  void eventsOfUnknownMachinesAndImpossibleFieldsGoToTheDlqWithTheirReason() {
+    TestMachine stranger = TestMachine.of("tsmc-phx", "tsmc-phx-litho", "tsmc-phx-litho-euv-99");
+    send(stranger.state(PRODUCTIVE, T0));
+    TelemetryEvent wrongKey = litho.state(PRODUCTIVE, T0);
+    telemetry.pipeInput(etch.id(), wrongKey, T0);
+    TelemetryEvent wrongSite = TestMachine.of("amkor-az", "tsmc-phx-litho", litho.id()).state(PRODUCTIVE, T0);
+    send(wrongSite);
+    send(litho.sensor("power", Double.NaN, T0));
+
+    assertThat(dlq.readRecordsToList()).extracting(r -> header(r, DeadLetters.REASON_HEADER))
+        .containsExactly("unknown-machine", "invalid-field", "invalid-field", "invalid-field");
+  }
+
+  @Test
+  void bytesThatAreNotAvroAreSkippedAndProcessingGoesOn() {
+    // TopologyTestDriver skips the DLQ of deserialization errors; DeadLetterQueueIT checks the topic.
+    long before = DeadLetters.sent();
+    byte[] garbage = "\u0000not a telemetry event".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    rawTelemetry.pipeInput(litho.id().getBytes(java.nio.charset.StandardCharsets.UTF_8), garbage, T0);
+    send(litho.state(PRODUCTIVE, T0));
+    heartbeats(litho, PRODUCTIVE, at(T0, "10s"), at(T0, "1m30s"));
+
+    assertThat(DeadLetters.sent()).isEqualTo(before + 1);
+    assertThat(machineKpis.readValuesToList()).singleElement()
+        .satisfies(kpi -> assertThat(kpi.getStateMillis()).isEqualTo(states(60_000, 0, 0, 0)));
+  }
+
+  @Test
+  void availabilityLeavesOutEngineeringAndScheduledDownAndSiteYieldWeighsByUnits() {
+    send(litho.state(PRODUCTIVE, T0));
+    send(litho.state(io.plantstream.avro.EquipmentState.ENGINEERING, at(T0, "20s")));
+    send(litho.state(io.plantstream.avro.EquipmentState.SCHEDULED_DOWN, at(T0, "40s")));
+    send(litho.unit(PASS, at(T0, "5s")));
+    send(etch.state(PRODUCTIVE, T0));
+    for (int i = 0; i < 3; i++) {
+      send(etch.unit(FAIL, at(T0, (10 + i) + "s")));
+    }
+    heartbeats(etch, PRODUCTIVE, at(T0, "50s"), at(T0, "1m30s"));
+
+    MachineKpi scanner = machineKpis.readValuesToList().stream()
+        .filter(k -> k.getMachineId().equals(litho.id())).findFirst().orElseThrow();
+    // availability = PRODUCTIVE / (PRODUCTIVE + STANDBY + UNSCHEDULED_DOWN) = 20 / 20.
+    assertThat(scanner.getAvailability()).isEqualTo(1.0);
+    assertThat(scanner.getUptime()).isCloseTo(40.0 / 60, within(1e-12));
+    // performance = 1 unit x 20 s ideal / 20 s productive.
+    assertThat(scanner.getPerformance()).isEqualTo(1.0);
+    SiteKpi site = siteMinutes.readValuesToList().stream().filter(SiteKpi::getFinal$).findFirst().orElseThrow();
+    // 1 good of 4 units: 25 %, not the 50 % an average of the two machines' yields would give.
+    assertThat(site.getYield()).isEqualTo(0.25);
+    assertThat(site.getUnitsTotal()).isEqualTo(4);
+  }
+
+  private static String header(TestRecord<byte[], byte[]> record, String name) {
+    var header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private long countPending() {

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
@@ -141,6 +142,11 @@ public final class KafkaFixture implements BeforeAllCallback {
       partitions.forEach(p -> all.addAll(byPartition.getOrDefault(p, List.of())));
       return all;
     }
+  }
+
+  /** Every committed record of the topic named {@code topic} as raw bytes, as {@link #readAll} reads. */
+  public List<ConsumerRecord<byte[], byte[]>> readAllRaw(String topic) {
+    return readAll(new Topic<>(topic, Serdes.ByteArray(), Serdes.ByteArray()));
   }
 
   private static RunningBroker broker() {

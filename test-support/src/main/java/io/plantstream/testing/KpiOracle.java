@@ -2,10 +2,13 @@ package io.plantstream.testing;
 
 import io.plantstream.avro.Heartbeat;
 import io.plantstream.avro.MachineInfo;
+import io.plantstream.avro.SensorReading;
 import io.plantstream.avro.StateChange;
 import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.avro.UnitCompleted;
 import io.plantstream.avro.UnitOutcome;
+import io.plantstream.schemas.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,9 +23,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * README and SPEC §4 and sharing no code with the topology, so that comparing the two proves the
  * topology right.
  *
- * <p>Read the telemetry topic in partition and offset order; per partition, an event is late when
- * its time is before the close boundary of the events before it ({@code floor((maxTime - grace) /
- * 1 min) * 1 min}). Per machine, the accepted events sorted by (time, offset) define a timeline:
+ * <p>Read the telemetry topic in partition and offset order. Per partition, with {@code maxTime}
+ * the largest time of the events accepted before and {@code boundary = floor((maxTime - grace) /
+ * 1 min) * 1 min}, each record is, in this order of checks: corrupt (does not decode), invalid
+ * (key is not the machine id, site or line not the machine's, non-finite sensor value), of an
+ * unknown machine, from the future (time more than maxFutureSkew after {@code maxTime}) — these
+ * four go to the DLQ —, late (time before {@code boundary}), a duplicate (an id accepted before
+ * whose time is after {@code boundary - dedupHorizon}), or accepted. Per machine, the accepted
+ * events sorted by (time, offset) define a timeline:
  * between two events the machine is in the state of its latest state change or heartbeat
  * (UNKNOWN before any), except that time more than {@code staleAfter} after an event is UNKNOWN and
  * time more than {@code forgetAfter} after it is not counted. A window is emitted when its
@@ -39,12 +47,17 @@ public final class KpiOracle {
   private final long grace;
   private final long staleAfter;
   private final long forgetAfter;
+  private final long dedupHorizon;
+  private final long maxFutureSkew;
 
   /** An oracle applying the given time rules. */
-  public KpiOracle(Duration grace, Duration staleAfter, Duration forgetAfter) {
+  public KpiOracle(Duration grace, Duration staleAfter, Duration forgetAfter, Duration dedupHorizon,
+      Duration maxFutureSkew) {
     this.grace = grace.toMillis();
     this.staleAfter = staleAfter.toMillis();
     this.forgetAfter = forgetAfter.toMillis();
+    this.dedupHorizon = dedupHorizon.toMillis();
+    this.maxFutureSkew = maxFutureSkew.toMillis();
   }
 
   /**
@@ -85,39 +98,72 @@ public final class KpiOracle {
     }
   }
 
-  /** What the topology must produce for one input. */
+  /**
+   * What the topology must produce for one input.
+   *
+   * @param machineMinutes machine KPI per {@code machineId@windowStartMillis}
+   * @param siteMinutes site KPI per {@code siteId@windowStartMillis}, 1-minute windows
+   * @param siteHours site KPI per {@code siteId@windowStartMillis}, 1-hour windows
+   * @param late the late events, in partition and offset order
+   * @param siteMinuteFinal whether each site minute is final
+   * @param deadLetters DLQ records per reason (corrupt, invalid-field, unknown-machine, future-skew)
+   * @param duplicates accepted-id repeats that were dropped
+   */
   public record Result(Map<String, Window> machineMinutes, Map<String, Window> siteMinutes,
-      Map<String, Window> siteHours, List<TelemetryEvent> late, Map<String, Boolean> siteMinuteFinal) {}
+      Map<String, Window> siteHours, List<TelemetryEvent> late, Map<String, Boolean> siteMinuteFinal,
+      Map<String, Long> deadLetters, long duplicates) {}
 
   /**
    * Recomputes everything from the telemetry records (in partition and offset order) and the
    * machines on {@code plant.machines}. Result maps are keyed {@code id@windowStartMillis}.
    */
-  public Result compute(List<ConsumerRecord<String, TelemetryEvent>> records,
-      Map<String, MachineInfo> machines) {
-    Map<Integer, List<ConsumerRecord<String, TelemetryEvent>>> byPartition = new TreeMap<>();
-    for (ConsumerRecord<String, TelemetryEvent> record : records) {
+  public Result compute(List<ConsumerRecord<byte[], byte[]>> records, Map<String, MachineInfo> machines) {
+    Map<Integer, List<ConsumerRecord<byte[], byte[]>>> byPartition = new TreeMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : records) {
       byPartition.computeIfAbsent(record.partition(), p -> new ArrayList<>()).add(record);
     }
     List<TelemetryEvent> late = new ArrayList<>();
+    Map<String, Long> deadLetters = new TreeMap<>();
+    long duplicates = 0;
     Map<String, List<ConsumerRecord<String, TelemetryEvent>>> acceptedByMachine = new TreeMap<>();
     Map<String, Long> finalBoundaryOfMachine = new HashMap<>();
-    for (List<ConsumerRecord<String, TelemetryEvent>> partition : byPartition.values()) {
+    for (List<ConsumerRecord<byte[], byte[]>> partition : byPartition.values()) {
       partition.sort(Comparator.comparingLong(ConsumerRecord::offset));
       long maxTime = Long.MIN_VALUE;
-      for (ConsumerRecord<String, TelemetryEvent> record : partition) {
-        long time = record.value().getEventTime().toEpochMilli();
-        if (maxTime != Long.MIN_VALUE && time < boundary(maxTime)) {
-          late.add(record.value());
+      Map<String, Long> acceptedIds = new HashMap<>();
+      List<String> machinesOfPartition = new ArrayList<>();
+      for (ConsumerRecord<byte[], byte[]> raw : partition) {
+        TelemetryEvent event;
+        try {
+          event = Topics.TELEMETRY_SERDE.decode(raw.value());
+        } catch (RuntimeException corrupt) {
+          deadLetters.merge("corrupt", 1L, Long::sum);
           continue;
         }
+        String key = raw.key() == null ? null : new String(raw.key(), StandardCharsets.UTF_8);
+        long time = event.getEventTime().toEpochMilli();
+        String rejection = rejection(key, event, machines.get(event.getMachineId()), time, maxTime);
+        if (rejection != null) {
+          deadLetters.merge(rejection, 1L, Long::sum);
+          continue;
+        }
+        if (maxTime != Long.MIN_VALUE && time < boundary(maxTime)) {
+          late.add(event);
+          continue;
+        }
+        Long seen = acceptedIds.get(event.getEventId());
+        if (seen != null && maxTime != Long.MIN_VALUE && seen > boundary(maxTime) - dedupHorizon) {
+          duplicates++;
+          continue;
+        }
+        acceptedIds.put(event.getEventId(), time);
         maxTime = Math.max(maxTime, time);
-        acceptedByMachine.computeIfAbsent(record.value().getMachineId(), m -> new ArrayList<>()).add(record);
+        machinesOfPartition.add(event.getMachineId());
+        acceptedByMachine.computeIfAbsent(event.getMachineId(), m -> new ArrayList<>())
+            .add(new ConsumerRecord<>(raw.topic(), raw.partition(), raw.offset(), key, event));
       }
       long finalBoundary = boundary(maxTime);
-      for (ConsumerRecord<String, TelemetryEvent> record : partition) {
-        finalBoundaryOfMachine.put(record.value().getMachineId(), finalBoundary);
-      }
+      machinesOfPartition.forEach(machine -> finalBoundaryOfMachine.put(machine, finalBoundary));
     }
 
     Map<String, Window> machineMinutes = new TreeMap<>();
@@ -147,7 +193,27 @@ public final class KpiOracle {
       long known = machines.values().stream().filter(m -> m.getSiteId().equals(site)).count();
       siteFinal.put(entry.getKey(), entry.getValue().machinesReporting() >= known);
     }
-    return new Result(machineMinutes, siteMinutes, siteHours, late, siteFinal);
+    return new Result(machineMinutes, siteMinutes, siteHours, late, siteFinal, deadLetters, duplicates);
+  }
+
+  /** The DLQ reason for an event that must not be counted, or null. */
+  private String rejection(String key, TelemetryEvent event, MachineInfo machine, long time, long maxTime) {
+    if (!event.getMachineId().equals(key)) {
+      return "invalid-field";
+    }
+    if (machine == null) {
+      return "unknown-machine";
+    }
+    if (!machine.getSiteId().equals(event.getSiteId()) || !machine.getLineId().equals(event.getLineId())) {
+      return "invalid-field";
+    }
+    if (event.getPayload() instanceof SensorReading reading && !Double.isFinite(reading.getValue())) {
+      return "invalid-field";
+    }
+    if (maxTime != Long.MIN_VALUE && time > maxTime + maxFutureSkew) {
+      return "future-skew";
+    }
+    return null;
   }
 
   private long boundary(long streamTime) {
