@@ -1,6 +1,7 @@
 package io.plantstream.app;
 
 import io.plantstream.schemas.Topics;
+import io.plantstream.streams.EmitMode;
 import io.plantstream.streams.KpiApplication;
 import io.plantstream.streams.KpiConfig;
 import io.plantstream.streams.KpiStreamsConfig;
@@ -24,9 +25,6 @@ final class AggregateCommand implements Callable<Integer> {
 
   private static final Logger log = LoggerFactory.getLogger(AggregateCommand.class);
 
-  /** When KPI records are emitted. */
-  enum Emit { FINAL }
-
   @Mixin CommonOptions common;
 
   @Option(names = "--application-id", paramLabel = "ID", defaultValue = KpiStreamsConfig.DEFAULT_APPLICATION_ID,
@@ -37,9 +35,10 @@ final class AggregateCommand implements Callable<Integer> {
       description = "Where this instance keeps its state stores (default: ./state/<application-id>).")
   Path stateDir;
 
-  @Option(names = "--emit", paramLabel = "MODE", defaultValue = "final",
-      description = "final: one record per machine and closed window (default). Early updates come later.")
-  Emit emit;
+  @Option(names = "--emit", paramLabel = "final|updates", defaultValue = "final",
+      description = {"final: one record per machine and closed window (default).",
+          "updates: also provisional records every second while a window is open (final=false, growing revisions)."})
+  EmitMode emit;
 
   @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
       description = "How long after its end a window still accepts events, in event time (default: ${DEFAULT-VALUE}).")
@@ -48,7 +47,7 @@ final class AggregateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Topics topics = common.topics();
-    KpiConfig config = KpiConfig.defaults().withGrace(grace);
+    KpiConfig config = KpiConfig.defaults().withGrace(grace).withEmit(emit);
     try (KafkaCluster cluster = KafkaCluster.connect(common.clientConfig())) {
       cluster.requireTopics(topics.telemetry().name(), topics.machines().name(), topics.machineKpi1m().name(),
           topics.siteKpi1m().name(), topics.siteKpi1h().name(), topics.late().name(), topics.dlq().name());
@@ -68,7 +67,8 @@ final class AggregateCommand implements Callable<Integer> {
           + "); see logs/plantstream.log");
     }
     System.out.println("KPI application '" + applicationId + "' running on " + common.bootstrapServers
-        + " (grace " + grace.toSeconds() + " s, state in " + state + "); Ctrl-C stops it");
+        + " (emit " + emit.name().toLowerCase(java.util.Locale.ROOT) + ", grace " + grace.toSeconds()
+        + " s, state in " + state + "); Ctrl-C stops it");
     while (stopped.getCount() > 0) {
       if (app.awaitFailure(Duration.ofSeconds(1))) {
         throw new IllegalStateException("the KPI application stopped (state " + app.state()

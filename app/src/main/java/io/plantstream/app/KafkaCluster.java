@@ -53,7 +53,7 @@ final class KafkaCluster implements AutoCloseable {
     } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
       cluster.close();
       throw new IllegalStateException("cannot reach Kafka at " + cluster.bootstrapServers + " within "
-          + cluster.reachTimeout.toSeconds() + " s; start one with './plant broker' or point --bootstrap-servers at a cluster");
+          + String.format(java.util.Locale.ROOT, "%.1f", cluster.reachTimeout.toMillis() / 1000.0) + " s; start one with './plant broker' or point --bootstrap-servers at a cluster");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       cluster.close();

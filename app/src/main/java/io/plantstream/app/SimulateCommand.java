@@ -4,6 +4,10 @@ import io.plantstream.producer.RunLimit;
 import io.plantstream.producer.SimulationRunner;
 import io.plantstream.producer.SimulationSummary;
 import io.plantstream.producer.Speed;
+import io.plantstream.producer.fault.FaultCounts;
+import io.plantstream.producer.fault.FaultInjector;
+import io.plantstream.producer.fault.FaultRates;
+import io.plantstream.producer.model.Machine;
 import io.plantstream.producer.model.PlantModel;
 import io.plantstream.producer.publish.MachinesPublisher;
 import io.plantstream.producer.publish.TelemetryPublisher;
@@ -14,17 +18,23 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code plant simulate}: publishes the simulated plant's telemetry and machine metadata. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     description = {"Publish simulated telemetry of the plant model to plant.telemetry (and its machines "
-        + "to plant.machines).", "Deterministic: the same model, --seed and --start give a byte-identical stream."})
+        + "to plant.machines).", "Deterministic: the same model, --seed, --start and --faults give a "
+        + "byte-identical stream.", "Progress every few seconds on stderr; Ctrl-C publishes what is in "
+        + "hand, then prints how far the run got."})
 final class SimulateCommand implements Callable<Integer> {
 
   private static final Logger log = LoggerFactory.getLogger(SimulateCommand.class);
@@ -44,8 +54,20 @@ final class SimulateCommand implements Callable<Integer> {
       description = "Stop after this much simulated time, e.g. 1h.")
   Duration duration;
 
-  @Option(names = "--events", paramLabel = "N", description = "Stop after N events.")
+  @Option(names = "--events", paramLabel = "N", description = "Stop after N simulated events.")
   Long events;
+
+  @Option(names = "--rate", paramLabel = "N",
+      description = "Publish at most N records per second (on top of --speed).")
+  Double rate;
+
+  @Option(names = "--faults", paramLabel = "NAME=RATIO[,...]", converter = FaultsConverter.class,
+      description = {"Inject faults, deterministically from the seed, e.g. "
+          + "late=0.001,out-of-order=0.01,duplicate=0.005,corrupt=0.0005,skew=0.01,silence=0.01.",
+          "Per event: late (a copy stamped beyond the grace), out-of-order (held back up to 10 s), "
+              + "duplicate (same event id), corrupt (bytes that are not Avro). Per machine: skew (clock a "
+              + "day ahead after 10 min), silence (nothing sent for 20-90 min). The exact counts are printed at the end."})
+  FaultRates faults = FaultRates.NONE;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -55,6 +77,9 @@ final class SimulateCommand implements Callable<Integer> {
     if (duration != null && (duration.isZero() || duration.isNegative())) {
       throw new UsageException("--duration must be positive, was " + duration);
     }
+    if (rate != null && (!(rate > 0) || rate.isInfinite())) {
+      throw new UsageException("--rate must be a positive number of events per second, was " + rate);
+    }
     PlantModel model = plant.model();
     PlantSimulator simulator = new PlantSimulator(model, plant.seed,
         start != null ? start : Instant.now().truncatedTo(ChronoUnit.SECONDS), plant.siteIds(model));
@@ -63,8 +88,15 @@ final class SimulateCommand implements Callable<Integer> {
     try (KafkaCluster cluster = KafkaCluster.connect(client)) {
       cluster.requireTopics(topics.telemetry().name(), topics.machines().name());
     }
-    SimulationSummary summary = run(simulator, client, topics, speed, limit());
-    System.out.println(describe(summary));
+    FaultInjector injector = faults.isNone() ? null : new FaultInjector(faults, plant.seed,
+        simulator.machines().stream().map(Machine::machineId).toList(), simulator.start());
+    run(simulator, client, topics, speed, limit(), rate, injector, summary -> {
+      System.out.println(describe(summary));
+      if (injector != null) {
+        System.out.println(describeFaults(summary.faults()));
+      }
+      System.out.flush();
+    });
     return 0;
   }
 
@@ -72,32 +104,43 @@ final class SimulateCommand implements Callable<Integer> {
     return new RunLimit(duration, events == null ? Long.MAX_VALUE : events);
   }
 
-  /** Publishes machines, then events until the limit or Ctrl-C; returns what was published. */
+  /**
+   * Publishes machines, then events until the limit or Ctrl-C, at most {@code rate} records per
+   * second (null: no cap), with faults from {@code faults} (null: none); hands what was published
+   * to {@code report}, also after Ctrl-C (the JVM waits for it), and returns it.
+   */
   static SimulationSummary run(PlantSimulator simulator, Map<String, Object> client, Topics topics,
-      Speed speed, RunLimit limit) throws InterruptedException {
+      Speed speed, RunLimit limit, Double rate, FaultInjector faults, Consumer<SimulationSummary> report)
+      throws InterruptedException {
     long machines = MachinesPublisher.publish(client, topics.machines(), simulator.machineInfos(), simulator.start());
-    log.info("published {} machines to {}; simulating from {} at speed {}", machines,
-        topics.machines().name(), simulator.start(), speed);
+    log.info("published {} machines to {}; simulating from {} at speed {}{}{}", machines, topics.machines().name(),
+        simulator.start(), speed, rate == null ? "" : ", at most " + rate + " events/s",
+        faults == null ? "" : ", with faults");
     try (TelemetryPublisher publisher = new TelemetryPublisher(client, topics.telemetry())) {
-      SimulationRunner runner = new SimulationRunner(simulator, publisher, speed, limit);
-      AtomicReference<Thread> worker = new AtomicReference<>(Thread.currentThread());
+      SimulationRunner runner = SimulationRunner.builder(simulator, publisher)
+          .speed(speed).limit(limit).rate(rate).faults(faults).build();
+      CountDownLatch reported = new CountDownLatch(1);
       Thread hook = new Thread(() -> {
         runner.stop();
         try {
-          worker.get().join(10_000);
+          // Ctrl-C: the run publishes what it holds, flushes and reports before the JVM goes.
+          reported.await(30, TimeUnit.SECONDS);
         } catch (InterruptedException ignored) {
           Thread.currentThread().interrupt();
         }
       }, "simulate-stop");
       Runtime.getRuntime().addShutdownHook(hook);
       try {
-        return runner.run();
-      } finally {
+        SimulationSummary summary = runner.run();
         publisher.flush();
+        report.accept(summary);
+        return summary;
+      } finally {
+        reported.countDown();
         try {
           Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
-          // Ctrl-C: the hook waits for this thread to finish
+          // Ctrl-C: the hook is running already
         }
       }
     }
@@ -106,7 +149,28 @@ final class SimulateCommand implements Callable<Integer> {
   static String describe(SimulationSummary summary) {
     return "published " + summary.events() + " events " + summary.eventsByKind()
         + (summary.firstEventTime() == null ? ""
-            : " from " + summary.firstEventTime() + " to " + summary.lastEventTime())
+            : ", simulated from " + summary.firstEventTime() + " to " + summary.lastEventTime())
         + " (" + summary.stopReason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")";
+  }
+
+  /** The fault summary line: exact counts, the machines chosen, and what the pipeline must report. */
+  static String describeFaults(FaultCounts faults) {
+    return "faults injected: late=" + faults.late() + " out-of-order=" + faults.outOfOrder()
+        + " duplicate=" + faults.duplicates() + " corrupt=" + faults.corrupt()
+        + " skewed-events=" + faults.skewedEvents() + " skewed-machines=" + faults.skewedMachines()
+        + " silenced-events=" + faults.silencedEvents() + " silent-machines=" + faults.silentMachines()
+        + "; expect dlq=" + faults.dlqRecords() + " late-topic=" + faults.lateRecords();
+  }
+
+  /** Reads {@code --faults}. */
+  static final class FaultsConverter implements ITypeConverter<FaultRates> {
+    @Override
+    public FaultRates convert(String value) {
+      try {
+        return FaultRates.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
   }
 }

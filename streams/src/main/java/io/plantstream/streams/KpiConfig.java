@@ -11,9 +11,11 @@ import java.util.Objects;
  * @param forgetAfter silence after which a machine is no longer counted until it speaks again
  * @param dedupHorizon how long, behind the close boundary, an accepted event id is remembered
  * @param maxFutureSkew how far ahead of the partition's stream time an event may be stamped
+ * @param emit final records only, or early updates too
+ * @param updateInterval wall-clock interval of early updates in {@link EmitMode#UPDATES}
  */
 public record KpiConfig(Duration grace, Duration staleAfter, Duration forgetAfter, Duration dedupHorizon,
-    Duration maxFutureSkew) {
+    Duration maxFutureSkew, EmitMode emit, Duration updateInterval) {
 
   /** Length of the short tumbling window. */
   public static final long MINUTE = 60_000L;
@@ -27,6 +29,11 @@ public record KpiConfig(Duration grace, Duration staleAfter, Duration forgetAfte
     Objects.requireNonNull(forgetAfter, "forgetAfter");
     Objects.requireNonNull(dedupHorizon, "dedupHorizon");
     Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
+    Objects.requireNonNull(emit, "emit");
+    Objects.requireNonNull(updateInterval, "updateInterval");
+    if (updateInterval.isZero() || updateInterval.isNegative()) {
+      throw new IllegalArgumentException("updateInterval must be positive, was " + updateInterval);
+    }
     if (dedupHorizon.isNegative() || maxFutureSkew.isNegative()) {
       throw new IllegalArgumentException("dedupHorizon and maxFutureSkew must not be negative");
     }
@@ -39,15 +46,23 @@ public record KpiConfig(Duration grace, Duration staleAfter, Duration forgetAfte
     }
   }
 
-  /** Grace 30 s, staleAfter 60 s, forgetAfter 1 h, de-duplication horizon 10 min, maxFutureSkew 5 min. */
+  /**
+   * Grace 30 s, staleAfter 60 s, forgetAfter 1 h, de-duplication horizon 10 min, maxFutureSkew
+   * 5 min, final records only (updates every second when switched on).
+   */
   public static KpiConfig defaults() {
     return new KpiConfig(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofHours(1),
-        Duration.ofMinutes(10), Duration.ofMinutes(5));
+        Duration.ofMinutes(10), Duration.ofMinutes(5), EmitMode.FINAL, Duration.ofSeconds(1));
   }
 
   /** The same rules with another grace period. */
   public KpiConfig withGrace(Duration newGrace) {
-    return new KpiConfig(newGrace, staleAfter, forgetAfter, dedupHorizon, maxFutureSkew);
+    return new KpiConfig(newGrace, staleAfter, forgetAfter, dedupHorizon, maxFutureSkew, emit, updateInterval);
+  }
+
+  /** The same rules with another emit mode. */
+  public KpiConfig withEmit(EmitMode newEmit) {
+    return new KpiConfig(grace, staleAfter, forgetAfter, dedupHorizon, maxFutureSkew, newEmit, updateInterval);
   }
 
   /**

@@ -133,6 +133,27 @@ public final class KpiMath {
     recomputeSite(site);
   }
 
+  /** Takes one machine window back out of a site aggregate (it is being replaced by a newer one). */
+  public static void removeMachine(SiteKpi site, MachineKpi machine) {
+    StateMillis s = site.getStateMillis();
+    StateMillis m = machine.getStateMillis();
+    s.setProductive(s.getProductive() - m.getProductive());
+    s.setStandby(s.getStandby() - m.getStandby());
+    s.setEngineering(s.getEngineering() - m.getEngineering());
+    s.setScheduledDown(s.getScheduledDown() - m.getScheduledDown());
+    s.setUnscheduledDown(s.getUnscheduledDown() - m.getUnscheduledDown());
+    s.setNonScheduled(s.getNonScheduled() - m.getNonScheduled());
+    s.setUnknown(s.getUnknown() - m.getUnknown());
+    site.setUnitsTotal(site.getUnitsTotal() - machine.getUnitsTotal());
+    site.setUnitsGood(site.getUnitsGood() - machine.getUnitsGood());
+    if (machine.getIdealProductiveMillis() != null) {
+      site.setIdealProductiveMillis(site.getIdealProductiveMillis() - machine.getIdealProductiveMillis());
+      site.setOeeProductiveMillis(site.getOeeProductiveMillis() - m.getProductive());
+    }
+    site.setMachinesReporting(site.getMachinesReporting() - 1);
+    recomputeSite(site);
+  }
+
   private static void recomputeSite(SiteKpi site) {
     StateMillis s = site.getStateMillis();
     long up = uptime(s);

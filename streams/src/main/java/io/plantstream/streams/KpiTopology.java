@@ -76,8 +76,11 @@ public final class KpiTopology {
         Stores.persistentKeyValueStore(MachineTimelineProcessor.CLOCK_STORE),
         Serdes.String(), Serdes.Long()));
     builder.addStateStore(store(MachineTimelineProcessor.EVENT_ID_STORE, Serdes.Long()));
+    builder.addStateStore(store(MachineTimelineProcessor.REVISION_STORE, Serdes.Integer()));
     builder.addStateStore(store(SITE_1M_STORE, Topics.SITE_KPI_SERDE));
+    builder.addStateStore(store(SITE_1M_STORE + SiteKpiProcessor.PARTS_SUFFIX, Topics.MACHINE_KPI_SERDE));
     builder.addStateStore(store(SITE_1H_STORE, Topics.SITE_KPI_SERDE));
+    builder.addStateStore(store(SITE_1H_STORE + SiteKpiProcessor.PARTS_SUFFIX, Topics.MACHINE_KPI_SERDE));
 
     Topic<String, TelemetryEvent> telemetry = topics.telemetry();
     KStream<String, SpecificRecord> timeline = builder
@@ -86,7 +89,8 @@ public final class KpiTopology {
             .withName("telemetry-source"))
         .process(() -> new MachineTimelineProcessor(config), Named.as("machine-timeline"),
             MachineTimelineProcessor.TIMELINE_STORE, MachineTimelineProcessor.PENDING_STORE,
-            MachineTimelineProcessor.CLOCK_STORE, MachineTimelineProcessor.EVENT_ID_STORE);
+            MachineTimelineProcessor.CLOCK_STORE, MachineTimelineProcessor.EVENT_ID_STORE,
+            MachineTimelineProcessor.REVISION_STORE);
 
     Map<String, KStream<String, SpecificRecord>> outputs = timeline
         .split(Named.as("timeline-"))
@@ -122,7 +126,8 @@ public final class KpiTopology {
         .repartition(Repartitioned.<String, MachineKpi>as(name)
             .withKeySerde(Serdes.String())
             .withValueSerde(Topics.MACHINE_KPI_SERDE))
-        .process(() -> new SiteKpiProcessor(store, retention), Named.as(name), store)
+        .process(() -> new SiteKpiProcessor(store, retention), Named.as(name), store,
+            store + SiteKpiProcessor.PARTS_SUFFIX)
         .to(output.name(), Produced.with(output.keySerde(), output.valueSerde()).withName(name + "-sink"));
   }
 

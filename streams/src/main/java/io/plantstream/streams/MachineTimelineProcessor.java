@@ -10,6 +10,7 @@ import io.plantstream.avro.UnitCompleted;
 import io.plantstream.avro.UnitOutcome;
 import io.plantstream.avro.internal.MachineTimeline;
 import io.plantstream.avro.internal.WindowAccumulator;
+import io.plantstream.schemas.KpiKeys;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +22,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -55,6 +57,8 @@ public final class MachineTimelineProcessor
   public static final String CLOCK_STORE = "partition-clock-store";
   /** Ids of accepted events within the de-duplication horizon, with their event time. */
   public static final String EVENT_ID_STORE = "event-id-store";
+  /** Revisions already emitted for open windows ({@code machineId@windowStart}), in updates mode. */
+  public static final String REVISION_STORE = "machine-kpi-revision-store";
 
   /** Scope of the metrics this processor records (duplicate-events, late-events per task). */
   public static final String METRICS_SCOPE = "plantstream-timeline";
@@ -68,6 +72,8 @@ public final class MachineTimelineProcessor
   private KeyValueStore<Bytes, TelemetryEvent> pending;
   private KeyValueStore<String, Long> clock;
   private KeyValueStore<String, Long> eventIds;
+  private KeyValueStore<String, Integer> revisions;
+  private final java.util.Set<String> changedSinceUpdate = new java.util.TreeSet<>();
   private MachineDirectory machines;
   private Long streamTime;
   private Long closedUntil;
@@ -86,6 +92,10 @@ public final class MachineTimelineProcessor
     this.pending = context.getStateStore(PENDING_STORE);
     this.clock = context.getStateStore(CLOCK_STORE);
     this.eventIds = context.getStateStore(EVENT_ID_STORE);
+    this.revisions = context.getStateStore(REVISION_STORE);
+    if (config.emit() == EmitMode.UPDATES) {
+      context.schedule(config.updateInterval(), PunctuationType.WALL_CLOCK_TIME, now -> emitUpdates());
+    }
     this.machines = new MachineDirectory(context.getStateStore(MachineDirectory.STORE));
     String task = context.taskId().toString();
     this.duplicates = context.metrics().addRateTotalSensor(METRICS_SCOPE, task, "duplicate-events",
@@ -116,6 +126,9 @@ public final class MachineTimelineProcessor
     eventIds.put(event.getEventId(), eventTime);
     long offset = context.recordMetadata().map(m -> m.offset()).orElse(0L);
     pending.put(pendingKey(eventTime, offset), event);
+    if (config.emit() == EmitMode.UPDATES) {
+      changedSinceUpdate.add(event.getMachineId());
+    }
     streamTime = streamTime == null ? eventTime : Math.max(streamTime, eventTime);
     clock.put(STREAM_TIME, streamTime);
     long boundary = config.closedUntil(streamTime);
@@ -220,6 +233,7 @@ public final class MachineTimelineProcessor
   }
 
   private MachineTimeline load(TelemetryEvent event) {
+    // Every read deserializes a fresh object, so callers may change it freely.
     MachineTimeline existing = read(event.getMachineId());
     if (existing != null) {
       return existing;
@@ -314,7 +328,59 @@ public final class MachineTimelineProcessor
   private void emit(MachineTimeline timeline, WindowAccumulator window, Long idealCycle) {
     var kpi = KpiMath.machineKpi(timeline.getMachineId(), timeline.getSiteId(), timeline.getLineId(),
         window, idealCycle);
+    boolean minute = window.getEnd() - window.getStart() == KpiConfig.MINUTE;
+    if (config.emit() == EmitMode.UPDATES && minute) {
+      Integer emitted = revisions.delete(KpiKeys.of(timeline.getMachineId(), window.getStart()));
+      kpi.setRevision(emitted == null ? 1 : emitted + 1);
+    }
     context.forward(new Record<>(timeline.getMachineId(), (SpecificRecord) kpi, window.getStart()));
+  }
+
+  /**
+   * Early results: for each machine with new events since the last update, its open minute windows
+   * as they stand at the partition's stream time, pending events included, as provisional records.
+   */
+  private void emitUpdates() {
+    if (changedSinceUpdate.isEmpty() || streamTime == null) {
+      return;
+    }
+    Map<String, MachineTimeline> provisional = new HashMap<>();
+    try (KeyValueIterator<Bytes, TelemetryEvent> all = pending.all()) {
+      while (all.hasNext()) {
+        TelemetryEvent event = all.next().value;
+        if (changedSinceUpdate.contains(event.getMachineId())) {
+          apply(provisional.computeIfAbsent(event.getMachineId(), id -> load(event)), event);
+        }
+      }
+    }
+    for (String id : changedSinceUpdate) {
+      MachineTimeline timeline = provisional.containsKey(id) ? provisional.get(id) : read(id);
+      if (timeline == null) {
+        continue;
+      }
+      account(timeline, Math.max(timeline.getAccountedUntil(), streamTime));
+      Long idealCycle = machines.idealCycleMillis(id);
+      for (WindowAccumulator minute : timeline.getMinutes()) {
+        var kpi = KpiMath.machineKpi(id, timeline.getSiteId(), timeline.getLineId(), minute, idealCycle);
+        String key = KpiKeys.of(id, minute.getStart());
+        Integer emitted = revisions.get(key);
+        int revision = emitted == null ? 1 : emitted + 1;
+        revisions.put(key, revision);
+        kpi.setRevision(revision);
+        kpi.setFinal$(false);
+        context.forward(new Record<>(id, (SpecificRecord) kpi, minute.getStart()));
+      }
+    }
+    changedSinceUpdate.clear();
+  }
+
+  /** A private copy of a machine's stored timeline (or a new one) to apply pending events to. */
+  private MachineTimeline copyOf(TelemetryEvent first) {
+    MachineTimeline stored = load(first);
+    MachineTimeline copy = MachineTimeline.newBuilder(stored).build();
+    copy.setMinutes(new ArrayList<>(copy.getMinutes()));
+    copy.setHours(new ArrayList<>(copy.getHours()));
+    return copy;
   }
 
   /** The open window of {@code size} containing {@code at}, created if absent; the list stays sorted. */

@@ -15,21 +15,26 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Sums final machine KPIs into site KPIs for one window size.
+ * Sums machine KPIs into site KPIs for one window size.
  *
- * <p>Input: {@link MachineKpi} keyed {@code siteId@windowStart} (repartitioned by site). Output:
- * the updated {@link SiteKpi} under the same key after every machine that reports, with the
- * revision grown by one; {@code final} once as many machines have reported as
- * {@code plant.machines} lists for the site. Sums of numerators and denominators, never averages of
- * ratios. The aggregates live in the given store and are dropped {@code retention} after their
- * window, in stream time.
+ * <p>Input: {@link MachineKpi} keyed {@code siteId@windowStart} (repartitioned by site), final or,
+ * in updates mode, provisional. Output: the updated {@link SiteKpi} under the same key after every
+ * machine record, with the revision grown by one. A machine's newer record replaces its earlier
+ * contribution (kept in the parts store, {@code <store>-parts}), so the site is always the sum of
+ * each machine's latest record: sums of numerators and denominators, never averages of ratios.
+ * {@code final} once as many machines have sent their final record as {@code plant.machines} lists
+ * for the site. Aggregates are dropped {@code retention} after their window, in stream time.
  */
 public final class SiteKpiProcessor implements Processor<String, MachineKpi, String, SiteKpi> {
+
+  /** Suffix of the store of each machine's latest contribution to a site window. */
+  public static final String PARTS_SUFFIX = "-parts";
 
   private final String storeName;
   private final Duration retention;
   private ProcessorContext<String, SiteKpi> context;
   private KeyValueStore<String, SiteKpi> sites;
+  private KeyValueStore<String, MachineKpi> parts;
   private MachineDirectory machines;
 
   /** A processor keeping its aggregates in {@code storeName} for {@code retention}. */
@@ -42,6 +47,7 @@ public final class SiteKpiProcessor implements Processor<String, MachineKpi, Str
   public void init(ProcessorContext<String, SiteKpi> context) {
     this.context = context;
     this.sites = context.getStateStore(storeName);
+    this.parts = context.getStateStore(storeName + PARTS_SUFFIX);
     this.machines = new MachineDirectory(context.getStateStore(MachineDirectory.STORE));
     context.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, this::purge);
   }
@@ -53,16 +59,38 @@ public final class SiteKpiProcessor implements Processor<String, MachineKpi, Str
       return;
     }
     String key = KpiKeys.of(machine.getSiteId(), machine.getWindowStart().toEpochMilli());
+    String partKey = key + '|' + machine.getMachineId();
+    MachineKpi previous = parts.get(partKey);
+    if (previous != null && previous.getRevision() >= machine.getRevision()) {
+      return; // an older or repeated record of this machine window
+    }
     SiteKpi site = sites.get(key);
     if (site == null) {
       site = KpiMath.emptySite(machine.getSiteId(), machine.getWindowStart().toEpochMilli(),
           machine.getWindowEnd().toEpochMilli());
     }
+    if (previous != null) {
+      KpiMath.removeMachine(site, previous);
+    }
     KpiMath.addMachine(site, machine);
+    parts.put(partKey, machine);
     site.setRevision(site.getRevision() + 1);
-    site.setFinal$(site.getMachinesReporting() >= machines.machinesOfSite(site.getSiteId()));
+    site.setFinal$(finalParts(key) >= machines.machinesOfSite(site.getSiteId()));
     sites.put(key, site);
     context.forward(new Record<>(key, site, record.timestamp()));
+  }
+
+  private int finalParts(String siteKey) {
+    int count = 0;
+    try (KeyValueIterator<String, MachineKpi> machineParts = parts.prefixScan(siteKey + '|',
+        new org.apache.kafka.common.serialization.StringSerializer())) {
+      while (machineParts.hasNext()) {
+        if (machineParts.next().value.getFinal$()) {
+          count++;
+        }
+      }
+    }
+    return count;
   }
 
   private void purge(long now) {
@@ -76,6 +104,14 @@ public final class SiteKpiProcessor implements Processor<String, MachineKpi, Str
         }
       }
     }
-    expired.forEach(sites::delete);
+    for (String key : expired) {
+      sites.delete(key);
+      List<String> machineParts = new ArrayList<>();
+      try (KeyValueIterator<String, MachineKpi> it = parts.prefixScan(key + '|',
+          new org.apache.kafka.common.serialization.StringSerializer())) {
+        it.forEachRemaining(entry -> machineParts.add(entry.key));
+      }
+      machineParts.forEach(parts::delete);
+    }
   }
 }
