@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * {@code .partition}, {@code .offset}. A processing error that is not a {@link
  * RejectedEventException} is a bug, not bad input: it fails the task (under exactly-once nothing
  * half-done is committed) rather than risk wrong numbers.
+ *
+ * <p>Each record sent is counted by reason in the application's {@link DeadLetterCounts} (found in
+ * the configuration under {@value DeadLetterCounts#CONFIG}), which {@code GET /metrics} exports.
  */
 public final class DeadLetters {
 
@@ -38,13 +41,13 @@ public final class DeadLetters {
 
   private DeadLetters() {}
 
-  /** Records sent to the dead-letter queue by this JVM so far. */
+  /** Records sent to the dead-letter queue by this JVM so far, all applications together. */
   public static long sent() {
     return SENT.get();
   }
 
-  static ProducerRecord<byte[], byte[]> record(String dlqTopic, ErrorHandlerContext context, byte[] key,
-      byte[] value, Exception error, String reason) {
+  static ProducerRecord<byte[], byte[]> record(String dlqTopic, DeadLetterCounts counts, ErrorHandlerContext context,
+      byte[] key, byte[] value, Exception error, String reason) {
     Headers headers = new RecordHeaders();
     headers.add(REASON_HEADER, bytes(reason));
     headers.add("__streams.errors.exception", bytes(error.getClass().getName()));
@@ -53,6 +56,9 @@ public final class DeadLetters {
     headers.add("__streams.errors.partition", bytes(String.valueOf(context.partition())));
     headers.add("__streams.errors.offset", bytes(String.valueOf(context.offset())));
     long count = SENT.incrementAndGet();
+    if (counts != null) {
+      counts.increment(reason);
+    }
     if (count <= 10 || count % 1000 == 0) {
       log.warn("to the DLQ ({} so far): {} at {}-{}@{}: {}", count, reason, context.topic(),
           context.partition(), context.offset(), error.getMessage());
@@ -78,32 +84,37 @@ public final class DeadLetters {
   /** Records that cannot be deserialized: to the DLQ as {@value #CORRUPT}, and continue. */
   public static final class OnDeserialization implements DeserializationExceptionHandler {
     private String dlqTopic;
+    private DeadLetterCounts counts;
 
     @Override
     public void configure(Map<String, ?> configs) {
       dlqTopic = topic(configs);
+      counts = DeadLetterCounts.in(configs);
     }
 
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
         Exception exception) {
-      return Response.resume(List.of(record(dlqTopic, context, record.key(), record.value(), exception, CORRUPT)));
+      return Response.resume(List.of(record(dlqTopic, counts, context, record.key(), record.value(), exception,
+          CORRUPT)));
     }
   }
 
   /** Rejected events: to the DLQ with their reason, and continue; anything else fails the task. */
   public static final class OnProcessing implements ProcessingExceptionHandler {
     private String dlqTopic;
+    private DeadLetterCounts counts;
 
     @Override
     public void configure(Map<String, ?> configs) {
       dlqTopic = topic(configs);
+      counts = DeadLetterCounts.in(configs);
     }
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
       if (exception instanceof RejectedEventException rejected) {
-        return Response.resume(List.of(record(dlqTopic, context, context.sourceRawKey(),
+        return Response.resume(List.of(record(dlqTopic, counts, context, context.sourceRawKey(),
             context.sourceRawValue(), rejected, rejected.reason().code())));
       }
       log.error("processing failed at {}-{}@{} in {}; failing the task", context.topic(), context.partition(),

@@ -12,7 +12,7 @@ public final class EventTimeExtractor implements TimestampExtractor {
     if (record.value() instanceof TelemetryEvent event) {
       return event.getEventTime().toEpochMilli();
     }
-    // Producers set the record timestamp to the event time too.
-    return record.timestamp();
+    // Producers set the record timestamp to the event time (SPEC §3); raw bytes are read that way.
+    return record.timestamp() >= 0 ? record.timestamp() : partitionTime;
   }
 }

@@ -1,12 +1,15 @@
 package io.plantstream.streams;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +23,8 @@ public final class KpiApplication implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KpiApplication.class);
 
   private final KafkaStreams streams;
+  private final DeadLetterCounts deadLetters;
+  private final HostInfo applicationServer;
   private final CountDownLatch running = new CountDownLatch(1);
   private final CountDownLatch failed = new CountDownLatch(1);
   private volatile boolean closing;
@@ -27,6 +32,10 @@ public final class KpiApplication implements AutoCloseable {
   /** An instance of {@code topology} with {@code config}, not yet started. */
   public KpiApplication(Topology topology, Properties config) {
     this.streams = new KafkaStreams(topology, config);
+    DeadLetterCounts configured = DeadLetterCounts.in(config);
+    this.deadLetters = configured != null ? configured : new DeadLetterCounts();
+    String server = config.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG, "");
+    this.applicationServer = server.isBlank() ? null : HostInfo.buildFromEndpoint(server);
     streams.setStateListener((now, before) -> {
       log.info("streams application {} -> {}", before, now);
       if (now == KafkaStreams.State.RUNNING) {
@@ -74,6 +83,16 @@ public final class KpiApplication implements AutoCloseable {
   /** The underlying client, for metrics and interactive queries. */
   public KafkaStreams streams() {
     return streams;
+  }
+
+  /** Records this instance sent to the dead-letter queue, by reason (zero for all when built without them). */
+  public DeadLetterCounts deadLetters() {
+    return deadLetters;
+  }
+
+  /** Where this instance answers interactive queries ({@code application.server}), if anywhere. */
+  public Optional<HostInfo> applicationServer() {
+    return Optional.ofNullable(applicationServer);
   }
 
   /** Stops processing, committing what was processed. */

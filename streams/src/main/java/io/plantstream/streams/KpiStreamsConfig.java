@@ -29,11 +29,33 @@ public final class KpiStreamsConfig {
    */
   public static Properties build(String bootstrapServers, String applicationId, Path stateDir,
       Topics topics, Map<String, ?> userProperties) {
+    return build(bootstrapServers, applicationId, stateDir, topics, userProperties, null);
+  }
+
+  /**
+   * The configuration for one instance that serves interactive queries.
+   *
+   * @param bootstrapServers where the cluster is
+   * @param applicationId consumer group and prefix of internal topics
+   * @param stateDir where this instance keeps its state stores
+   * @param topics the project's topics (for the dead-letter queue)
+   * @param userProperties client properties from the user (security, tuning), may be empty
+   * @param applicationServer {@code host:port} where this instance answers queries, advertised to
+   *     the other instances ({@code application.server}); null for none. An {@code application.server}
+   *     in {@code userProperties} wins: the user knows the name others reach this host by.
+   */
+  public static Properties build(String bootstrapServers, String applicationId, Path stateDir,
+      Topics topics, Map<String, ?> userProperties, String applicationServer) {
     Properties props = new Properties();
     props.putAll(userProperties);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    if (applicationServer != null) {
+      props.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+    }
+    // Not a Kafka setting: the exception handlers find this application's DLQ counters here.
+    props.putIfAbsent(DeadLetterCounts.CONFIG, new DeadLetterCounts());
     props.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     // A bad record must never stop the application: it goes to the DLQ with headers saying why.
     props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,

@@ -30,7 +30,7 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * plant.machines  ──► global store machines-store (ideal cycle times, machines per site)
  * plant.telemetry ──► machine-timeline (MachineTimelineProcessor; stores machine-timeline-store,
- *   (key machine)      machine-pending-store, partition-clock-store)
+ *   (key machine)      machine-recent-events-store, partition-clock-store)
  *                       ├─ late events ───────────────────────────────► plant.telemetry.late
  *                       ├─ machine KPI, 1 min ─┬──────────────────────► plant.kpi.machine.1m
  *                       │                      └─ repartition site-kpi-1m by site
@@ -40,7 +40,10 @@ import org.apache.kafka.streams.state.Stores;
  * </pre>
  *
  * Keys of the KPI topics are {@code id@windowStart} ({@link KpiKeys}). Every stateful operator and
- * internal topic is named, so their names survive edits of the topology.
+ * internal topic is named, so their names survive edits of the topology. The stores hold only open
+ * windows, pending events and recent event ids (a few MB for the five default sites), so they live
+ * in memory, backed by their changelog topics for restoration; RocksDB would only add a JNI round
+ * trip to every event.
  */
 public final class KpiTopology {
 
@@ -62,7 +65,7 @@ public final class KpiTopology {
   public static void addTo(StreamsBuilder builder, Topics topics, KpiConfig config) {
     Topic<String, MachineInfo> machines = topics.machines();
     builder.addGlobalStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MachineDirectory.STORE),
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MachineDirectory.STORE),
             machines.keySerde(), machines.valueSerde()).withLoggingDisabled(),
         machines.name(),
         Consumed.with(machines.keySerde(), machines.valueSerde()).withName("machines-source"),
@@ -70,12 +73,11 @@ public final class KpiTopology {
 
     builder.addStateStore(store(MachineTimelineProcessor.TIMELINE_STORE, Topics.TIMELINE_SERDE));
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(MachineTimelineProcessor.PENDING_STORE),
-        Serdes.Bytes(), Topics.TELEMETRY_SERDE));
+        Stores.inMemoryKeyValueStore(MachineTimelineProcessor.RECENT_STORE),
+        Serdes.Long(), Serdes.ByteArray()).withCachingEnabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(MachineTimelineProcessor.CLOCK_STORE),
+        Stores.inMemoryKeyValueStore(MachineTimelineProcessor.CLOCK_STORE),
         Serdes.String(), Serdes.Long()));
-    builder.addStateStore(store(MachineTimelineProcessor.EVENT_ID_STORE, Serdes.Long()));
     builder.addStateStore(store(MachineTimelineProcessor.REVISION_STORE, Serdes.Integer()));
     builder.addStateStore(store(SITE_1M_STORE, Topics.SITE_KPI_SERDE));
     builder.addStateStore(store(SITE_1M_STORE + SiteKpiProcessor.PARTS_SUFFIX, Topics.MACHINE_KPI_SERDE));
@@ -84,13 +86,14 @@ public final class KpiTopology {
 
     Topic<String, TelemetryEvent> telemetry = topics.telemetry();
     KStream<String, SpecificRecord> timeline = builder
-        .stream(telemetry.name(), Consumed.with(telemetry.keySerde(), telemetry.valueSerde())
+        // Raw bytes in: the processor decodes them itself, keeps them as received, and sends what
+        // does not decode to the DLQ with the reason.
+        .stream(telemetry.name(), Consumed.with(telemetry.keySerde(), Serdes.ByteArray())
             .withTimestampExtractor(new EventTimeExtractor())
             .withName("telemetry-source"))
         .process(() -> new MachineTimelineProcessor(config), Named.as("machine-timeline"),
-            MachineTimelineProcessor.TIMELINE_STORE, MachineTimelineProcessor.PENDING_STORE,
-            MachineTimelineProcessor.CLOCK_STORE, MachineTimelineProcessor.EVENT_ID_STORE,
-            MachineTimelineProcessor.REVISION_STORE);
+            MachineTimelineProcessor.TIMELINE_STORE, MachineTimelineProcessor.RECENT_STORE,
+            MachineTimelineProcessor.CLOCK_STORE, MachineTimelineProcessor.REVISION_STORE);
 
     Map<String, KStream<String, SpecificRecord>> outputs = timeline
         .split(Named.as("timeline-"))
@@ -138,6 +141,6 @@ public final class KpiTopology {
 
   private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name,
       Serde<V> serde) {
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), serde);
+    return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), serde);
   }
 }

@@ -1,6 +1,8 @@
 package io.plantstream.streams;
 
 import io.plantstream.avro.MachineInfo;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -17,25 +19,48 @@ public final class MachineDirectory {
   public static final String STORE = "machines-store";
 
   private final KeyValueStore<String, MachineInfo> store;
+  private final Map<String, MachineInfo> cache = new HashMap<>();
+  private final Map<String, Integer> siteSizes = new HashMap<>();
 
   /** A directory over the global store. */
   public MachineDirectory(KeyValueStore<String, MachineInfo> store) {
     this.store = store;
   }
 
-  /** The metadata of a machine, or null when it is not (yet) on {@code plant.machines}. */
+  /**
+   * The metadata of a machine, or null when it is not (yet) on {@code plant.machines}. Known
+   * machines are cached until {@link #refresh()}: every event looks its machine up.
+   */
   public MachineInfo get(String machineId) {
-    return store.get(machineId);
+    MachineInfo cached = cache.get(machineId);
+    if (cached != null) {
+      return cached;
+    }
+    MachineInfo info = store.get(machineId);
+    if (info != null) {
+      cache.put(machineId, info);
+    }
+    return info;
+  }
+
+  /** Forgets cached metadata, so changes on {@code plant.machines} are seen from now on. */
+  public void refresh() {
+    cache.clear();
+    siteSizes.clear();
   }
 
   /** The ideal cycle time of a machine, or null when unknown. */
   public Long idealCycleMillis(String machineId) {
-    MachineInfo info = store.get(machineId);
+    MachineInfo info = get(machineId);
     return info == null ? null : info.getIdealCycleMillis();
   }
 
-  /** How many machines of {@code siteId} are on {@code plant.machines}. */
+  /** How many machines of {@code siteId} are on {@code plant.machines}; cached until {@link #refresh()}. */
   public int machinesOfSite(String siteId) {
+    return siteSizes.computeIfAbsent(siteId, this::countMachinesOfSite);
+  }
+
+  private int countMachinesOfSite(String siteId) {
     int count = 0;
     try (KeyValueIterator<String, MachineInfo> all = store.all()) {
       while (all.hasNext()) {

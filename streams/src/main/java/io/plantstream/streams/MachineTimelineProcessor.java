@@ -11,17 +11,21 @@ import io.plantstream.avro.UnitOutcome;
 import io.plantstream.avro.internal.MachineTimeline;
 import io.plantstream.avro.internal.WindowAccumulator;
 import io.plantstream.schemas.KpiKeys;
+import io.plantstream.schemas.Topics;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -38,47 +42,54 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>How: the partition's stream time is the largest event time seen. The minute windows ending at
  * or before {@link KpiConfig#closedUntil} are closed; an event stamped before that boundary is late.
- * Accepted events wait in {@value #PENDING_STORE}, ordered by event time then offset, until the
- * boundary passes them; then they are applied to their machine's timeline in that order, so
+ * Accepted events are kept in {@value #RECENT_STORE}, ordered by event time then offset: they
+ * wait there until the boundary passes them, are then applied to their machine's timeline in that
+ * order, and stay until the de-duplication horizon passes them too, so their ids catch repeats. So
  * out-of-order arrival within the grace period gives the same result as in-order arrival. Each
  * machine's timeline ({@value #TIMELINE_STORE}) carries its state across window boundaries, marks
  * silence longer than {@code staleAfter} UNKNOWN and stops counting a machine silent for longer
- * than {@code forgetAfter}. The partition clock lives in {@value #CLOCK_STORE}, so a restarted
- * task resumes exactly where it stopped.
+ * than {@code forgetAfter}. The close boundary lives in {@value #CLOCK_STORE}; the stream time is
+ * the newest recent event's, so a restarted task resumes exactly where it stopped.
+ *
+ * <p>Every store is mirrored in memory and written through: the stores and their changelogs are
+ * what survives a restart (the mirrors are reloaded from them in {@link #init}), the mirrors are
+ * what the per-event path reads, so no event pays for a store lookup or a deserialization.
  */
 public final class MachineTimelineProcessor
-    implements Processor<String, TelemetryEvent, String, SpecificRecord> {
+    implements Processor<String, byte[], String, SpecificRecord> {
 
   /** Per-machine timelines and open windows. */
   public static final String TIMELINE_STORE = "machine-timeline-store";
-  /** Accepted events not yet applied, keyed by event time then offset. */
-  public static final String PENDING_STORE = "machine-pending-store";
-  /** The partition's stream time and closed boundary. */
+  /**
+   * Accepted events, keyed by event time then offset, from the de-duplication horizon on: those
+   * before the close boundary are applied, the others pending.
+   */
+  public static final String RECENT_STORE = "machine-recent-events-store";
+  /** The partition's close boundary. */
   public static final String CLOCK_STORE = "partition-clock-store";
-  /** Ids of accepted events within the de-duplication horizon, with their event time. */
-  public static final String EVENT_ID_STORE = "event-id-store";
   /** Revisions already emitted for open windows ({@code machineId@windowStart}), in updates mode. */
   public static final String REVISION_STORE = "machine-kpi-revision-store";
 
   /** Scope of the metrics this processor records (duplicate-events, late-events per task). */
   public static final String METRICS_SCOPE = "plantstream-timeline";
 
-  private static final String STREAM_TIME = "stream-time";
   private static final String CLOSED_UNTIL = "closed-until";
 
   private final KpiConfig config;
   private ProcessorContext<String, SpecificRecord> context;
-  private KeyValueStore<String, MachineTimeline> timelines;
-  private KeyValueStore<Bytes, TelemetryEvent> pending;
+  private KeyValueStore<String, MachineTimeline> timelineStore;
   private KeyValueStore<String, Long> clock;
-  private KeyValueStore<String, Long> eventIds;
   private KeyValueStore<String, Integer> revisions;
-  private final java.util.Set<String> changedSinceUpdate = new java.util.TreeSet<>();
   private MachineDirectory machines;
-  private Long streamTime;
-  private Long closedUntil;
   private Sensor duplicates;
   private Sensor lateEvents;
+
+  // In-memory mirrors of the stores, reloaded in init().
+  private final Map<String, MachineTimeline> timelines = new HashMap<>();
+  private RecentEvents recent;
+  private final Set<String> changedSinceUpdate = new TreeSet<>();
+  private Long streamTime;
+  private Long closedUntil;
 
   /** A processor applying {@code config}'s time rules. */
   public MachineTimelineProcessor(KpiConfig config) {
@@ -88,30 +99,42 @@ public final class MachineTimelineProcessor
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
-    this.timelines = context.getStateStore(TIMELINE_STORE);
-    this.pending = context.getStateStore(PENDING_STORE);
+    this.timelineStore = context.getStateStore(TIMELINE_STORE);
+    this.recent = new RecentEvents(context.getStateStore(RECENT_STORE));
     this.clock = context.getStateStore(CLOCK_STORE);
-    this.eventIds = context.getStateStore(EVENT_ID_STORE);
     this.revisions = context.getStateStore(REVISION_STORE);
-    if (config.emit() == EmitMode.UPDATES) {
-      context.schedule(config.updateInterval(), PunctuationType.WALL_CLOCK_TIME, now -> emitUpdates());
-    }
     this.machines = new MachineDirectory(context.getStateStore(MachineDirectory.STORE));
     String task = context.taskId().toString();
     this.duplicates = context.metrics().addRateTotalSensor(METRICS_SCOPE, task, "duplicate-events",
         Sensor.RecordingLevel.INFO);
     this.lateEvents = context.metrics().addRateTotalSensor(METRICS_SCOPE, task, "late-events",
         Sensor.RecordingLevel.INFO);
-    this.streamTime = clock.get(STREAM_TIME);
-    this.closedUntil = clock.get(CLOSED_UNTIL);
+    reloadMirrors();
+    if (config.emit() == EmitMode.UPDATES) {
+      context.schedule(config.updateInterval(), PunctuationType.WALL_CLOCK_TIME, now -> emitUpdates());
+    }
+  }
+
+  /** Fills the mirrors from the stores, which hold the last committed state after a restart. */
+  private void reloadMirrors() {
+    timelines.clear();
+    changedSinceUpdate.clear();
+    try (KeyValueIterator<String, MachineTimeline> all = timelineStore.all()) {
+      all.forEachRemaining(entry -> timelines.put(entry.key, mutable(entry.value)));
+    }
+    closedUntil = clock.get(CLOSED_UNTIL);
+    recent.reload(closedUntil == null ? Long.MIN_VALUE : closedUntil - config.dedupHorizon().toMillis());
+    // The newest accepted event is neither applied nor forgotten yet, so it is still there.
+    streamTime = recent.newestTime();
   }
 
   @Override
-  public void process(Record<String, TelemetryEvent> record) {
-    TelemetryEvent event = record.value();
-    if (event == null) {
+  public void process(Record<String, byte[]> record) {
+    byte[] raw = record.value();
+    if (raw == null) {
       return;
     }
+    TelemetryEvent event = decode(raw);
     long eventTime = event.getEventTime().toEpochMilli();
     validate(record.key(), event, eventTime);
     if (closedUntil != null && eventTime < closedUntil) {
@@ -119,24 +142,32 @@ public final class MachineTimelineProcessor
       context.forward(record.withValue((SpecificRecord) event).withTimestamp(eventTime));
       return;
     }
-    if (eventIds.get(event.getEventId()) != null) {
+    if (recent.contains(event.getEventId())) {
       duplicates.record();
       return;
     }
-    eventIds.put(event.getEventId(), eventTime);
     long offset = context.recordMetadata().map(m -> m.offset()).orElse(0L);
-    pending.put(pendingKey(eventTime, offset), event);
+    recent.add(eventTime, offset, raw, event);
     if (config.emit() == EmitMode.UPDATES) {
       changedSinceUpdate.add(event.getMachineId());
     }
-    streamTime = streamTime == null ? eventTime : Math.max(streamTime, eventTime);
-    clock.put(STREAM_TIME, streamTime);
+    if (streamTime == null || eventTime > streamTime) {
+      streamTime = eventTime;
+    }
     long boundary = config.closedUntil(streamTime);
     if (closedUntil == null) {
       closedUntil = boundary;
       clock.put(CLOSED_UNTIL, closedUntil);
     } else if (boundary > closedUntil) {
       close(boundary);
+    }
+  }
+
+  private static TelemetryEvent decode(byte[] raw) {
+    try {
+      return Topics.TELEMETRY_SERDE.decode(raw);
+    } catch (SerializationException e) {
+      throw new RejectedEventException(RejectedEventException.Reason.CORRUPT, e.getMessage());
     }
   }
 
@@ -175,74 +206,47 @@ public final class MachineTimelineProcessor
 
   /** Applies every pending event before {@code boundary}, then closes the windows ending by it. */
   private void close(long boundary) {
-    Map<String, MachineTimeline> touched = new HashMap<>();
-    List<Bytes> applied = new ArrayList<>();
-    try (KeyValueIterator<Bytes, TelemetryEvent> due =
-        pending.range(pendingKey(Long.MIN_VALUE, 0), pendingKey(boundary - 1, Long.MAX_VALUE))) {
-      while (due.hasNext()) {
-        KeyValue<Bytes, TelemetryEvent> entry = due.next();
-        TelemetryEvent event = entry.value;
-        MachineTimeline timeline = touched.computeIfAbsent(event.getMachineId(), id -> load(event));
-        apply(timeline, event);
-        applied.add(entry.key);
-      }
+    machines.refresh();
+    for (TelemetryEvent event : recent.between(closedUntil, boundary)) {
+      apply(timelines.computeIfAbsent(event.getMachineId(), id -> newTimeline(event)), event);
     }
-    applied.forEach(pending::delete);
 
-    TreeSet<String> ids = new TreeSet<>(touched.keySet());
-    try (KeyValueIterator<String, MachineTimeline> all = timelines.all()) {
-      all.forEachRemaining(entry -> ids.add(entry.key));
-    }
-    for (String id : ids) {
-      MachineTimeline timeline = touched.containsKey(id) ? touched.get(id) : read(id);
+    for (String id : new TreeSet<>(timelines.keySet())) {
+      MachineTimeline timeline = timelines.get(id);
       closeWindows(timeline, boundary);
       boolean forgotten = timeline.getAccountedUntil() >= forgetAt(timeline);
       if (forgotten && timeline.getMinutes().isEmpty() && timeline.getHours().isEmpty()) {
-        timelines.delete(id);
+        timelines.remove(id);
+        timelineStore.delete(id);
       } else {
-        timelines.put(id, timeline);
+        timelineStore.put(id, timeline);
       }
     }
     closedUntil = boundary;
     clock.put(CLOSED_UNTIL, closedUntil);
-    forgetEventIds(boundary - config.dedupHorizon().toMillis());
+    recent.forgetUpTo(boundary - config.dedupHorizon().toMillis());
   }
 
-  /** Drops remembered event ids stamped at or before {@code horizon}. */
-  private void forgetEventIds(long horizon) {
-    List<String> expired = new ArrayList<>();
-    try (KeyValueIterator<String, Long> all = eventIds.all()) {
-      while (all.hasNext()) {
-        KeyValue<String, Long> entry = all.next();
-        if (entry.value <= horizon) {
-          expired.add(entry.key);
-        }
-      }
-    }
-    expired.forEach(eventIds::delete);
-  }
 
-  /** The stored timeline of a machine with mutable window lists, or null. */
-  private MachineTimeline read(String machineId) {
-    MachineTimeline stored = timelines.get(machineId);
-    if (stored != null) {
-      stored.setMinutes(new ArrayList<>(stored.getMinutes()));
-      stored.setHours(new ArrayList<>(stored.getHours()));
-    }
+
+  /** A stored timeline with window lists that can be changed in place. */
+  private static MachineTimeline mutable(MachineTimeline stored) {
+    stored.setMinutes(new ArrayList<>(stored.getMinutes()));
+    stored.setHours(new ArrayList<>(stored.getHours()));
     return stored;
   }
 
-  private MachineTimeline load(TelemetryEvent event) {
-    // Every read deserializes a fresh object, so callers may change it freely.
-    MachineTimeline existing = read(event.getMachineId());
-    if (existing != null) {
-      return existing;
-    }
-    long start = event.getEventTime().toEpochMilli();
+  /** A deep copy, for provisional results that must not touch the real timeline. */
+  private static MachineTimeline copy(MachineTimeline timeline) {
+    return mutable(MachineTimeline.newBuilder(timeline).build());
+  }
+
+  private static MachineTimeline newTimeline(TelemetryEvent first) {
+    long start = first.getEventTime().toEpochMilli();
     return MachineTimeline.newBuilder()
-        .setMachineId(event.getMachineId())
-        .setSiteId(event.getSiteId())
-        .setLineId(event.getLineId())
+        .setMachineId(first.getMachineId())
+        .setSiteId(first.getSiteId())
+        .setLineId(first.getLineId())
         .setState(null)
         .setAccountedUntil(start)
         .setLastEventTime(start)
@@ -345,16 +349,17 @@ public final class MachineTimelineProcessor
       return;
     }
     Map<String, MachineTimeline> provisional = new HashMap<>();
-    try (KeyValueIterator<Bytes, TelemetryEvent> all = pending.all()) {
-      while (all.hasNext()) {
-        TelemetryEvent event = all.next().value;
-        if (changedSinceUpdate.contains(event.getMachineId())) {
-          apply(provisional.computeIfAbsent(event.getMachineId(), id -> load(event)), event);
-        }
+    for (TelemetryEvent event : recent.from(closedUntil)) {
+      String id = event.getMachineId();
+      if (changedSinceUpdate.contains(id)) {
+        MachineTimeline timeline = provisional.computeIfAbsent(id,
+            machine -> timelines.containsKey(machine) ? copy(timelines.get(machine)) : newTimeline(event));
+        apply(timeline, event);
       }
     }
     for (String id : changedSinceUpdate) {
-      MachineTimeline timeline = provisional.containsKey(id) ? provisional.get(id) : read(id);
+      MachineTimeline timeline = provisional.containsKey(id) ? provisional.get(id)
+          : timelines.containsKey(id) ? copy(timelines.get(id)) : null;
       if (timeline == null) {
         continue;
       }
@@ -372,15 +377,6 @@ public final class MachineTimelineProcessor
       }
     }
     changedSinceUpdate.clear();
-  }
-
-  /** A private copy of a machine's stored timeline (or a new one) to apply pending events to. */
-  private MachineTimeline copyOf(TelemetryEvent first) {
-    MachineTimeline stored = load(first);
-    MachineTimeline copy = MachineTimeline.newBuilder(stored).build();
-    copy.setMinutes(new ArrayList<>(copy.getMinutes()));
-    copy.setHours(new ArrayList<>(copy.getHours()));
-    return copy;
   }
 
   /** The open window of {@code size} containing {@code at}, created if absent; the list stays sorted. */
@@ -401,12 +397,4 @@ public final class MachineTimelineProcessor
     return created;
   }
 
-  /** Pending-store key: event time then offset, big-endian, so byte order is time order. */
-  static Bytes pendingKey(long eventTime, long offset) {
-    // Flip the sign bit so that negative times also sort before positive ones.
-    return Bytes.wrap(ByteBuffer.allocate(16)
-        .putLong(eventTime ^ Long.MIN_VALUE)
-        .putLong(offset ^ Long.MIN_VALUE)
-        .array());
-  }
 }

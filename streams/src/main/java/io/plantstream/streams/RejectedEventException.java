@@ -8,6 +8,8 @@ public final class RejectedEventException extends RuntimeException {
 
   /** Why an event is rejected; the header value is the lower-case name with dashes. */
   public enum Reason {
+    /** Bytes that are not a TelemetryEvent in single-object encoding. */
+    CORRUPT,
     /** Stamped more than maxFutureSkew ahead of the partition's stream time. */
     FUTURE_SKEW,
     /** A machine that {@code plant.machines} does not list. */

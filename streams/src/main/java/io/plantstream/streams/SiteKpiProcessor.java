@@ -94,6 +94,7 @@ public final class SiteKpiProcessor implements Processor<String, MachineKpi, Str
   }
 
   private void purge(long now) {
+    machines.refresh();
     long horizon = now - retention.toMillis();
     List<String> expired = new ArrayList<>();
     try (KeyValueIterator<String, SiteKpi> all = sites.all()) {

@@ -232,19 +232,22 @@ class KpiTopologyTest {
   }
 
   @Test
-  void storesHoldOnlyOpenWindowsAndPendingEvents() {
+  void storesHoldOnlyOpenWindowsAndTheEventsOfTheDeduplicationHorizon() {
     send(litho.state(PRODUCTIVE, T0));
-    heartbeats(litho, PRODUCTIVE, at(T0, "10s"), at(T0, "2m"));
+    heartbeats(litho, PRODUCTIVE, at(T0, "10s"), at(T0, "12m30s"));
 
     var timeline = driver.<String, io.plantstream.avro.internal.MachineTimeline>getKeyValueStore(
         MachineTimelineProcessor.TIMELINE_STORE).get(litho.id());
-    // Closed: [0,1m). Open: [1m,2m) accounted to 1m30s, the boundary; the hour is still open.
-    assertThat(timeline.getAccountedUntil()).isEqualTo(at(T0, "1m").toEpochMilli());
+    // Stream time 12m30s: closed up to the boundary 12m; the hour is still open.
+    assertThat(timeline.getAccountedUntil()).isEqualTo(at(T0, "12m").toEpochMilli());
     assertThat(timeline.getMinutes()).isEmpty();
     assertThat(timeline.getHours()).hasSize(1);
-    long pending = countPending();
-    // Heartbeats at 1m, 1m10s, ..., 2m are not yet applied.
-    assertThat(pending).isEqualTo(7);
+    // Buckets of 10 s holding an event after boundary - 10 min = 2m are kept: [2m, 2m10s) ... [12m30s, 12m40s).
+    List<Long> expected = new ArrayList<>();
+    for (long t = at(T0, "2m").toEpochMilli(); t <= at(T0, "12m30s").toEpochMilli(); t += 10_000) {
+      expected.add(t);
+    }
+    assertThat(recentBuckets()).isEqualTo(expected);
   }
 
   @Test
@@ -355,15 +358,12 @@ class KpiTopologyTest {
     return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  private long countPending() {
-    long count = 0;
-    try (var all = driver.getKeyValueStore(MachineTimelineProcessor.PENDING_STORE).all()) {
-      while (all.hasNext()) {
-        all.next();
-        count++;
-      }
+  private List<Long> recentBuckets() {
+    List<Long> buckets = new ArrayList<>();
+    try (var all = driver.<Long, byte[]>getKeyValueStore(MachineTimelineProcessor.RECENT_STORE).all()) {
+      all.forEachRemaining(entry -> buckets.add(entry.key));
     }
-    return count;
+    return buckets;
   }
 
   private void send(TelemetryEvent event) {

@@ -1,0 +1,181 @@
+package io.plantstream.streams;
+
+import io.plantstream.avro.MachineInfo;
+import io.plantstream.avro.MachineKpi;
+import io.plantstream.avro.SiteKpi;
+import io.plantstream.schemas.KpiKeys;
+import io.plantstream.schemas.Topics;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Interactive queries of the {@link KpiTopology}'s state stores on one running instance: what this
+ * instance holds (its active partitions only, never standby copies), and which instance holds the
+ * rest ({@code application.server} of each).
+ *
+ * <p>Site KPIs live in the site store of their window size, partitioned by {@code siteId@windowStart},
+ * so one site's windows are spread over every instance. Machine KPIs are not kept in a store once
+ * emitted to {@code plant.kpi.machine.1m}; they are read from the site task's parts store, which
+ * holds each machine's latest record per site window for as long as the site store keeps the window
+ * (2 h of stream time for 1-minute windows, 2 days for 1-hour ones), and lives on the same instance
+ * as the site key. Machine metadata comes from the global store, complete on every instance.
+ * Reads throw {@link InvalidStateStoreException} while the stores are not queryable (starting,
+ * rebalancing, stopped).
+ */
+public final class KpiStoreQueries {
+
+  // Keys of MachineTimelineProcessor.CLOCK_STORE (private there): the partition's stream time and close boundary.
+  private static final String STREAM_TIME_KEY = "stream-time";
+  private static final String CLOSED_UNTIL_KEY = "closed-until";
+  private static final Serializer<String> KEYS = Serdes.String().serializer();
+
+  private final KafkaStreams streams;
+  private final String telemetryTopic;
+
+  /** Queries of {@code streams}, a running {@link KpiTopology} over {@code topics}. */
+  public KpiStoreQueries(KafkaStreams streams, Topics topics) {
+    this.streams = streams;
+    this.telemetryTopic = topics.telemetry().name();
+  }
+
+  /**
+   * The site KPIs of {@code siteId} that this instance holds, with a window start in
+   * [{@code from}, {@code to}) (either null for unbounded), by window start.
+   */
+  public List<SiteKpi> localSiteKpis(KpiWindow window, String siteId, Instant from, Instant to) {
+    List<SiteKpi> found = new ArrayList<>();
+    ReadOnlyKeyValueStore<String, SiteKpi> store = store(window.siteStore());
+    try (KeyValueIterator<String, SiteKpi> site = store.prefixScan(siteId + '@', KEYS)) {
+      site.forEachRemaining(entry -> {
+        if (entry.value.getSiteId().equals(siteId) && within(entry.value.getWindowStart(), from, to)) {
+          found.add(entry.value);
+        }
+      });
+    }
+    found.sort(Comparator.comparing(SiteKpi::getWindowStart));
+    return found;
+  }
+
+  /**
+   * The latest KPI record of machine {@code machineId} of site {@code siteId} for each window that
+   * this instance holds, with a window start in [{@code from}, {@code to}), by window start.
+   */
+  public List<MachineKpi> localMachineKpis(KpiWindow window, String siteId, String machineId, Instant from,
+      Instant to) {
+    List<MachineKpi> found = new ArrayList<>();
+    ReadOnlyKeyValueStore<String, MachineKpi> store = store(window.machinePartsStore());
+    try (KeyValueIterator<String, MachineKpi> parts = store.prefixScan(siteId + '@', KEYS)) {
+      parts.forEachRemaining(entry -> {
+        if (entry.value.getMachineId().equals(machineId) && within(entry.value.getWindowStart(), from, to)) {
+          found.add(entry.value);
+        }
+      });
+    }
+    found.sort(Comparator.comparing(MachineKpi::getWindowStart));
+    return found;
+  }
+
+  /** Every machine on {@code plant.machines}, by machine id. */
+  public List<MachineInfo> machines() {
+    List<MachineInfo> all = new ArrayList<>();
+    ReadOnlyKeyValueStore<String, MachineInfo> store = store(MachineDirectory.STORE);
+    try (KeyValueIterator<String, MachineInfo> entries = store.all()) {
+      entries.forEachRemaining(entry -> all.add(entry.value));
+    }
+    all.sort(Comparator.comparing(MachineInfo::getMachineId));
+    return all;
+  }
+
+  /** The metadata of one machine, or null when {@code plant.machines} does not list it. */
+  public MachineInfo machine(String machineId) {
+    ReadOnlyKeyValueStore<String, MachineInfo> store = store(MachineDirectory.STORE);
+    return store.get(machineId);
+  }
+
+  /**
+   * Where the site KPI {@code siteId@windowStart} lives: its partition and the active instance
+   * ({@link KeyQueryMetadata#NOT_AVAILABLE} while that is not known, e.g. during a rebalance).
+   */
+  public KeyQueryMetadata keyMetadata(KpiWindow window, String siteId, long windowStart) {
+    return streams.queryMetadataForKey(window.siteStore(), KpiKeys.of(siteId, windowStart), KEYS);
+  }
+
+  /** The instances holding an active part of the site store of {@code window} (and so of its parts store). */
+  public Set<HostInfo> hostsOf(KpiWindow window) {
+    Set<HostInfo> hosts = new LinkedHashSet<>();
+    for (StreamsMetadata instance : streams.streamsMetadataForStore(window.siteStore())) {
+      if (instance.stateStoreNames().contains(window.siteStore())) {
+        hosts.add(instance.hostInfo());
+      }
+    }
+    return hosts;
+  }
+
+  /**
+   * Close boundary (and stream time, where the task stores it) of each telemetry partition whose
+   * task is active here (the machine-timeline tasks), as the task last stored them; tasks whose
+   * store is not queryable at the moment are left out.
+   */
+  public List<PartitionClock> localPartitionClocks() {
+    List<PartitionClock> clocks = new ArrayList<>();
+    for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+      for (TaskMetadata task : thread.activeTasks()) {
+        if (task.topicPartitions().stream().noneMatch(partition -> partition.topic().equals(telemetryTopic))) {
+          continue;
+        }
+        int partition = task.taskId().partition();
+        try {
+          ReadOnlyKeyValueStore<String, Long> clock = streams.store(StoreQueryParameters.fromNameAndType(
+              MachineTimelineProcessor.CLOCK_STORE, QueryableStoreTypes.<String, Long>keyValueStore())
+              .withPartition(partition));
+          clocks.add(new PartitionClock(task.taskId().toString(), partition,
+              instant(clock.get(STREAM_TIME_KEY)), instant(clock.get(CLOSED_UNTIL_KEY))));
+        } catch (InvalidStateStoreException notNow) {
+          // migrating or restoring: this task has no clock to show right now
+        }
+      }
+    }
+    clocks.sort(Comparator.comparing(PartitionClock::partition));
+    return clocks;
+  }
+
+  /**
+   * The event-time clock of one telemetry partition.
+   *
+   * @param task the Kafka Streams task id, e.g. {@code 0_3}
+   * @param partition the telemetry partition
+   * @param streamTime the largest accepted event time; null before the first event, or when the
+   *     task does not keep it in {@value MachineTimelineProcessor#CLOCK_STORE}
+   * @param closedUntil every window ending at or before it is closed; null before the first event
+   */
+  public record PartitionClock(String task, int partition, Instant streamTime, Instant closedUntil) {}
+
+  private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+    return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+  }
+
+  private static Instant instant(Long millis) {
+    return millis == null ? null : Instant.ofEpochMilli(millis);
+  }
+
+  private static boolean within(Instant windowStart, Instant from, Instant to) {
+    return (from == null || !windowStart.isBefore(from)) && (to == null || windowStart.isBefore(to));
+  }
+}

@@ -1,0 +1,57 @@
+package io.plantstream.streams;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The two window sizes of the KPIs, with the site store that holds each. */
+public enum KpiWindow {
+  /** Tumbling 1-minute windows; site store {@value KpiTopology#SITE_1M_STORE}, kept 2 h of stream time. */
+  MINUTE("1m", KpiConfig.MINUTE, KpiTopology.SITE_1M_STORE),
+  /** Tumbling 1-hour windows; site store {@value KpiTopology#SITE_1H_STORE}, kept 2 days of stream time. */
+  HOUR("1h", KpiConfig.HOUR, KpiTopology.SITE_1H_STORE);
+
+  private final String label;
+  private final long millis;
+  private final String siteStore;
+
+  KpiWindow(String label, long millis, String siteStore) {
+    this.label = label;
+    this.millis = millis;
+    this.siteStore = siteStore;
+  }
+
+  /** The window for its label, {@code 1m} or {@code 1h}; IllegalArgumentException naming both otherwise. */
+  public static KpiWindow parse(String label) {
+    for (KpiWindow window : values()) {
+      if (window.label.equals(label.trim().toLowerCase(Locale.ROOT))) {
+        return window;
+      }
+    }
+    throw new IllegalArgumentException("window must be one of "
+        + Arrays.stream(values()).map(KpiWindow::label).collect(Collectors.joining(", ")) + ", was '" + label + "'");
+  }
+
+  /** The label used in URLs and topic names: {@code 1m} or {@code 1h}. */
+  public String label() {
+    return label;
+  }
+
+  /** The window length in milliseconds. */
+  public long millis() {
+    return millis;
+  }
+
+  /** The store of site KPIs of this window size, keyed {@code siteId@windowStart}. */
+  public String siteStore() {
+    return siteStore;
+  }
+
+  /**
+   * The store of each machine's latest KPI per site window, keyed {@code siteId@windowStart|machineId};
+   * kept as long as {@link #siteStore()}.
+   */
+  public String machinePartsStore() {
+    return siteStore + SiteKpiProcessor.PARTS_SUFFIX;
+  }
+}
