@@ -315,15 +315,17 @@ class KpiTopologyTest {
   }
 
   @Test
-  void bytesThatAreNotAvroAreSkippedAndProcessingGoesOn() {
-    // TopologyTestDriver skips the DLQ of deserialization errors; DeadLetterQueueIT checks the topic.
-    long before = DeadLetters.sent();
+  void bytesThatAreNotAvroGoToTheDlqAsCorruptAndProcessingGoesOn() {
     byte[] garbage = "\u0000not a telemetry event".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     rawTelemetry.pipeInput(litho.id().getBytes(java.nio.charset.StandardCharsets.UTF_8), garbage, T0);
     send(litho.state(PRODUCTIVE, T0));
     heartbeats(litho, PRODUCTIVE, at(T0, "10s"), at(T0, "1m30s"));
 
-    assertThat(DeadLetters.sent()).isEqualTo(before + 1);
+    List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+    assertThat(dead).hasSize(1);
+    assertThat(dead.get(0).value()).isEqualTo(garbage);
+    assertThat(header(dead.get(0), DeadLetters.REASON_HEADER)).isEqualTo("corrupt");
+    assertThat(header(dead.get(0), "__streams.errors.message")).contains("not Avro single-object encoding");
     assertThat(machineKpis.readValuesToList()).singleElement()
         .satisfies(kpi -> assertThat(kpi.getStateMillis()).isEqualTo(states(60_000, 0, 0, 0)));
   }
