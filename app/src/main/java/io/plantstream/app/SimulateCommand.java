@@ -16,11 +16,14 @@ import io.plantstream.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -89,7 +92,8 @@ final class SimulateCommand implements Callable<Integer> {
       cluster.requireTopics(topics.telemetry().name(), topics.machines().name());
     }
     FaultInjector injector = faults.isNone() ? null : new FaultInjector(faults, plant.seed,
-        simulator.machines().stream().map(Machine::machineId).toList(), simulator.start());
+        simulator.machines().stream().map(Machine::machineId).toList(), simulator.start(),
+        partitions(client, topics.telemetry().name()));
     run(simulator, client, topics, speed, limit(), rate, injector, summary -> {
       System.out.println(describe(summary));
       if (injector != null) {
@@ -98,6 +102,18 @@ final class SimulateCommand implements Callable<Integer> {
       System.out.flush();
     });
     return 0;
+  }
+
+  /** Partitions of {@code topic}: silent machines are chosen so that none leaves its partition without traffic. */
+  private static int partitions(Map<String, Object> client, String topic) {
+    try (Admin admin = Admin.create(client)) {
+      return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot describe topic " + topic + ": " + Errors.oneLine(e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while describing topic " + topic);
+    }
   }
 
   private RunLimit limit() {

@@ -1,27 +1,33 @@
 package io.plantstream.producer;
 
 import io.plantstream.avro.TelemetryEvent;
+import io.plantstream.producer.fault.FaultCounts;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * What a run published: how many events, how many of each payload kind, the event-time span
- * and why it ended.
+ * What a run published: how many events, how many of each payload kind, the simulated span, why
+ * it ended, and the faults injected.
  *
- * @param events events handed to the sink
+ * @param events events handed to the sink (with fault injection: including duplicates, late copies
+ *     and skewed events; corrupt records are counted in {@code faults})
  * @param eventsByKind events per payload kind, every kind present (zero if none)
- * @param firstEventTime event time of the first event, or null if there was none
- * @param lastEventTime event time of the last event, or null if there was none
+ * @param firstEventTime simulated time of the first event taken from the source, or null if none
+ * @param lastEventTime simulated time of the last event taken from the source, or null if none
  * @param stopReason why the run ended
+ * @param simulatedEvents events taken from the source (what {@code --events} counts)
+ * @param faults the faults injected, {@link FaultCounts#NONE} without fault injection
  */
 public record SimulationSummary(
     long events,
     Map<PayloadKind, Long> eventsByKind,
     Instant firstEventTime,
     Instant lastEventTime,
-    StopReason stopReason) {
+    StopReason stopReason,
+    long simulatedEvents,
+    FaultCounts faults) {
 
   /** Copies the counts. */
   public SimulationSummary {
@@ -31,6 +37,11 @@ public record SimulationSummary(
   /** Events of one payload kind. */
   public long events(PayloadKind kind) {
     return eventsByKind.getOrDefault(kind, 0L);
+  }
+
+  /** Records handed to the sink: events plus corrupt records. */
+  public long records() {
+    return events + faults.corrupt();
   }
 
   /** Why a run ended. */
@@ -48,41 +59,49 @@ public record SimulationSummary(
   /** Accumulates a summary event by event. */
   public static final class Tally {
 
-    private final EnumMap<PayloadKind, Long> byKind = new EnumMap<>(PayloadKind.class);
+    private final long[] byKind = new long[PayloadKind.values().length];
     private long events;
+    private long simulated;
     private Instant first;
     private Instant last;
 
-    /** An empty tally. */
-    public Tally() {
-      for (PayloadKind kind : PayloadKind.values()) {
-        byKind.put(kind, 0L);
-      }
-    }
-
-    /** Counts one event. */
+    /** Counts one event handed to the sink. */
     public void add(TelemetryEvent event) {
       events++;
-      byKind.merge(PayloadKind.of(event), 1L, Long::sum);
-      if (first == null) {
-        first = event.getEventTime();
-      }
-      last = event.getEventTime();
+      byKind[PayloadKind.of(event).ordinal()]++;
     }
 
-    /** Events counted so far. */
+    /** Counts one event taken from the source at simulated time {@code at}. */
+    public void simulated(Instant at) {
+      simulated++;
+      if (first == null) {
+        first = at;
+      }
+      last = at;
+    }
+
+    /** Events handed to the sink so far. */
     public long events() {
       return events;
     }
 
-    /** Event time of the last event counted, or null. */
+    /** Events taken from the source so far. */
+    public long simulatedEvents() {
+      return simulated;
+    }
+
+    /** Simulated time of the last event taken from the source, or null. */
     public Instant lastEventTime() {
       return last;
     }
 
-    /** The summary of what was counted, ended for {@code reason}. */
-    public SimulationSummary summary(StopReason reason) {
-      return new SimulationSummary(events, byKind, first, last, reason);
+    /** The summary of what was counted, ended for {@code reason}, with {@code faults}. */
+    public SimulationSummary summary(StopReason reason, FaultCounts faults) {
+      Map<PayloadKind, Long> kinds = new EnumMap<>(PayloadKind.class);
+      for (PayloadKind kind : PayloadKind.values()) {
+        kinds.put(kind, byKind[kind.ordinal()]);
+      }
+      return new SimulationSummary(events, kinds, first, last, reason, simulated, faults);
     }
   }
 }

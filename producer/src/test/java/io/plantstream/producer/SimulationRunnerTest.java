@@ -7,6 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.plantstream.avro.EquipmentState;
 import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.producer.SimulationSummary.StopReason;
+import io.plantstream.producer.fault.FaultCounts;
+import io.plantstream.producer.fault.FaultInjector;
+import io.plantstream.producer.fault.FaultRates;
+import io.plantstream.producer.model.Machine;
 import io.plantstream.producer.model.PlantModel;
 import io.plantstream.producer.sim.PlantSimulator;
 import io.plantstream.testing.TestMachine;
@@ -164,6 +168,61 @@ class SimulationRunnerTest {
     assertThat(sink.events).isNotEmpty().allSatisfy(event -> assertThat(event.getEventTime()).isEqualTo(T0));
   }
 
+  @Test
+  void aRateCapsRecordsPerSecondOfWallClock() throws InterruptedException {
+    ListSink sink = new ListSink();
+    SimulationRunner runner = SimulationRunner.builder(simulator(), sink)
+        .limit(RunLimit.events(1_000)).rate(200.0).clock(clock, fakeSleeper).build();
+
+    runner.run();
+
+    // 1000 records at 200/s: the last one is due 4.995 s after the first.
+    Duration slept = sleeps.stream().reduce(Duration.ZERO, Duration::plus);
+    assertThat(slept).isBetween(Duration.ofMillis(4_990), Duration.ofMillis(4_995));
+    assertThat(sink.events).hasSize(1_000);
+    for (int i = 200; i < sink.wallTimes.size(); i++) {
+      assertThat(Duration.between(sink.wallTimes.get(i - 200), sink.wallTimes.get(i)))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(999));
+    }
+  }
+
+  @Test
+  void aRateAndASpeedTogetherGoAsSlowAsTheSlowerOfThem() throws InterruptedException {
+    TestMachine machine = TestMachine.of("tsmc-phx", "tsmc-phx-litho", "tsmc-phx-litho-euv-scanner-01");
+    ListSink sink = new ListSink();
+    TelemetrySource source = source(T0,
+        machine.heartbeat(EquipmentState.PRODUCTIVE, T0),
+        machine.heartbeat(EquipmentState.PRODUCTIVE, T0),
+        machine.heartbeat(EquipmentState.PRODUCTIVE, T0),
+        machine.heartbeat(EquipmentState.PRODUCTIVE, at(T0, "60s")));
+
+    SimulationRunner.builder(source, sink).speed(new Speed(60)).rate(2.0).clock(clock, fakeSleeper).build().run();
+
+    // The rate holds the second and third record back (0.5 s each); the speed holds the fourth until 1 s.
+    assertThat(sink.wallTimes).containsExactly(WALL_START, WALL_START.plusMillis(500), WALL_START.plusMillis(1_000),
+        WALL_START.plusMillis(1_500));
+  }
+
+  @Test
+  void withFaultsAStoppedRunStillPublishesWhatItHeldBackAndCountsIt() throws Exception {
+    ListSink sink = new ListSink();
+    PlantSimulator simulator = simulator();
+    FaultInjector faults = new FaultInjector(FaultRates.parse("out-of-order=0.2,duplicate=0.2,corrupt=0.1"), 42,
+        simulator.machines().stream().map(Machine::machineId).toList(), simulator.start());
+
+    SimulationSummary summary = SimulationRunner.builder(simulator, sink).limit(RunLimit.events(5_000)).faults(faults)
+        .clock(clock, fakeSleeper).build().run();
+
+    FaultCounts counts = summary.faults();
+    assertThat(summary.simulatedEvents()).isEqualTo(5_000);
+    assertThat(counts.outOfOrder()).isGreaterThan(500);
+    assertThat(sink.events).hasSize((int) (5_000 + counts.duplicates()));
+    assertThat(sink.raw).hasSize((int) counts.corrupt());
+    assertThat(summary.events()).isEqualTo(sink.events.size());
+    assertThat(summary.records()).isEqualTo(sink.events.size() + sink.raw.size());
+    assertThat(sink.events.stream().map(TelemetryEvent::getEventId).distinct()).hasSize(5_000);
+  }
+
   private static PlantSimulator simulator() {
     return new PlantSimulator(MODEL, 42, T0, Set.of());
   }
@@ -187,6 +246,7 @@ class SimulationRunnerTest {
   private final class ListSink implements TelemetrySink {
 
     final List<TelemetryEvent> events = new ArrayList<>();
+    final List<byte[]> raw = new ArrayList<>();
     final List<Instant> wallTimes = new ArrayList<>();
     final Consumer<TelemetryEvent> onAccept;
     int flushes;
@@ -204,6 +264,12 @@ class SimulationRunnerTest {
       events.add(event);
       wallTimes.add(clock.instant());
       onAccept.accept(event);
+    }
+
+    @Override
+    public void acceptRaw(String machineId, Instant timestamp, byte[] value) {
+      raw.add(value);
+      wallTimes.add(clock.instant());
     }
 
     @Override

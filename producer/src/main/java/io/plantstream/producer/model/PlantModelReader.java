@@ -9,15 +9,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.time.DateTimeException;
+import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -128,7 +134,7 @@ final class PlantModelReader {
       return null;
     }
     knownFields(kind, path, "unitName", "idealCycle", "mtbf", "mttr", "yield", "performanceLoss",
-        "defectCodes", "sensors", "starvation");
+        "defectCodes", "sensors", "starvation", "maintenance", "engineering", "yieldDrift", "excursions", "unattended");
     String unitName = text(kind, "unitName", path, true);
     Duration idealCycle = duration(kind, "idealCycle", path, true);
     Duration mtbf = duration(kind, "mtbf", path, true);
@@ -136,17 +142,24 @@ final class PlantModelReader {
     Double yield = fraction(kind, "yield", path, true);
     Double performanceLoss = fraction(kind, "performanceLoss", path, false);
     List<String> defectCodes = defectCodes(kind, path);
-    if (yield != null && yield < 1 && defectCodes != null && defectCodes.isEmpty()) {
-      error(path.field("defectCodes"), "must list at least one defect code when yield is below 1");
-    }
     List<SensorSpec> sensors = sensors(kind, path.field("sensors"));
     MachineKind.Starvation starvation = starvation(kind.get("starvation"), path.field("starvation"));
+    MachineKind.Maintenance maintenance = maintenance(kind.get("maintenance"), path.field("maintenance"));
+    MachineKind.Engineering engineering = engineering(kind.get("engineering"), path.field("engineering"));
+    MachineKind.YieldDrift yieldDrift = yieldDrift(kind.get("yieldDrift"), path.field("yieldDrift"));
+    MachineKind.Excursions excursions = excursions(kind.get("excursions"), path.field("excursions"));
+    Boolean unattended = bool(kind, "unattended", path);
+    boolean failuresPossible = yield != null && yield < 1 || excursions != null && excursions.yield() < 1;
+    if (failuresPossible && defectCodes != null && defectCodes.isEmpty()) {
+      error(path.field("defectCodes"), "must list at least one defect code when yield is below 1");
+    }
     if (unitName == null || idealCycle == null || mtbf == null || mttr == null || yield == null
-        || defectCodes == null || sensors == null) {
+        || defectCodes == null || sensors == null || unattended == null) {
       return null;
     }
     return new MachineKind(id, unitName, idealCycle, mtbf, mttr, yield,
-        performanceLoss == null ? 0.0 : performanceLoss, defectCodes, sensors, starvation);
+        performanceLoss == null ? 0.0 : performanceLoss, defectCodes, sensors, starvation,
+        maintenance, engineering, yieldDrift, excursions, unattended);
   }
 
   private List<String> defectCodes(ObjectNode kind, NodePath path) {
@@ -194,7 +207,7 @@ final class PlantModelReader {
     if (sensor == null) {
       return null;
     }
-    knownFields(sensor, path, "name", "unit", "min", "max", "noise", "standby", "down");
+    knownFields(sensor, path, "name", "unit", "min", "max", "noise", "standby", "down", "beforeFailure", "excursionShift");
     String name = text(sensor, "name", path, true);
     String unit = text(sensor, "unit", path, true);
     Double min = number(sensor, "min", path, true);
@@ -202,6 +215,8 @@ final class PlantModelReader {
     Double noise = number(sensor, "noise", path, false);
     Double standby = number(sensor, "standby", path, false);
     Double down = number(sensor, "down", path, false);
+    SensorSpec.Precursor beforeFailure = precursor(sensor.get("beforeFailure"), path.field("beforeFailure"));
+    Double excursionShift = number(sensor, "excursionShift", path, false);
     if (min != null && max != null && min > max) {
       error(path.field("max"), "must not be below min (" + min + "), got " + max);
     }
@@ -211,7 +226,22 @@ final class PlantModelReader {
     if (name == null || unit == null || min == null || max == null) {
       return null;
     }
-    return new SensorSpec(name, unit, min, max, noise == null ? 0.0 : noise, standby, down);
+    return new SensorSpec(name, unit, min, max, noise == null ? 0.0 : noise, standby, down, beforeFailure,
+        excursionShift == null ? 0.0 : excursionShift);
+  }
+
+  private SensorSpec.Precursor precursor(JsonNode node, NodePath path) {
+    if (isAbsent(node)) {
+      return null;
+    }
+    ObjectNode precursor = mapping(node, path);
+    if (precursor == null) {
+      return null;
+    }
+    knownFields(precursor, path, "lead", "rise");
+    Duration lead = duration(precursor, "lead", path, true);
+    Double rise = number(precursor, "rise", path, true);
+    return lead == null || rise == null ? null : new SensorSpec.Precursor(lead, rise);
   }
 
   private MachineKind.Starvation starvation(JsonNode node, NodePath path) {
@@ -226,6 +256,83 @@ final class PlantModelReader {
     Duration every = duration(starvation, "every", path, true);
     Duration duration = duration(starvation, "duration", path, true);
     return every == null || duration == null ? null : new MachineKind.Starvation(every, duration);
+  }
+
+  private MachineKind.Maintenance maintenance(JsonNode node, NodePath path) {
+    Duration[] pair = everyAndDuration(node, path);
+    if (pair == null) {
+      return null;
+    }
+    if (pair[1].compareTo(pair[0]) >= 0) {
+      error(path.field("duration"), "must be shorter than every (" + Durations.format(pair[0]) + "), got "
+          + Durations.format(pair[1]));
+      return null;
+    }
+    return new MachineKind.Maintenance(pair[0], pair[1]);
+  }
+
+  private MachineKind.Engineering engineering(JsonNode node, NodePath path) {
+    Duration[] pair = everyAndDuration(node, path);
+    return pair == null ? null : new MachineKind.Engineering(pair[0], pair[1]);
+  }
+
+  private Duration[] everyAndDuration(JsonNode node, NodePath path) {
+    if (isAbsent(node)) {
+      return null;
+    }
+    ObjectNode mapping = mapping(node, path);
+    if (mapping == null) {
+      return null;
+    }
+    knownFields(mapping, path, "every", "duration");
+    Duration every = duration(mapping, "every", path, true);
+    Duration duration = duration(mapping, "duration", path, true);
+    return every == null || duration == null ? null : new Duration[] {every, duration};
+  }
+
+  private MachineKind.YieldDrift yieldDrift(JsonNode node, NodePath path) {
+    if (isAbsent(node)) {
+      return null;
+    }
+    ObjectNode drift = mapping(node, path);
+    if (drift == null) {
+      return null;
+    }
+    knownFields(drift, path, "sigma", "correlation");
+    Double sigma = number(drift, "sigma", path, true);
+    if (sigma != null && !(sigma >= 0 && sigma <= 2)) {
+      error(path.field("sigma"), "must be between 0 and 2, got " + sigma);
+      sigma = null;
+    }
+    Duration correlation = duration(drift, "correlation", path, true);
+    return sigma == null || correlation == null ? null : new MachineKind.YieldDrift(sigma, correlation);
+  }
+
+  private MachineKind.Excursions excursions(JsonNode node, NodePath path) {
+    if (isAbsent(node)) {
+      return null;
+    }
+    ObjectNode excursions = mapping(node, path);
+    if (excursions == null) {
+      return null;
+    }
+    knownFields(excursions, path, "every", "duration", "yield");
+    Duration every = duration(excursions, "every", path, true);
+    Duration duration = duration(excursions, "duration", path, true);
+    Double yield = fraction(excursions, "yield", path, true);
+    return every == null || duration == null || yield == null ? null : new MachineKind.Excursions(every, duration, yield);
+  }
+
+  private Boolean bool(ObjectNode node, String field, NodePath path) {
+    JsonNode value = node.get(field);
+    if (isAbsent(value)) {
+      return false;
+    }
+    if (!value.isBoolean()) {
+      error(path.field(field), "must be true or false, got " + describe(value));
+      return null;
+    }
+    return value.booleanValue();
   }
 
   // ---- sites, lines, machines ---------------------------------------------------------------
@@ -258,7 +365,7 @@ final class PlantModelReader {
     if (site == null) {
       return null;
     }
-    knownFields(site, path, "id", "operator", "place", "timeZone", "kind", "lines");
+    knownFields(site, path, "id", "operator", "place", "timeZone", "kind", "calendar", "lines");
     String id = text(site, "id", path, true);
     if (id != null) {
       id(id, path.field("id"), "site id");
@@ -268,6 +375,7 @@ final class PlantModelReader {
     String place = text(site, "place", path, true);
     ZoneId timeZone = timeZone(site, path);
     String kind = text(site, "kind", path, true);
+    ShiftCalendar calendar = calendar(site.get("calendar"), path.field("calendar"), timeZone);
     List<Line> lines = new ArrayList<>();
     List<JsonNode> items = list(site, "lines", path, true);
     if (items != null && items.isEmpty()) {
@@ -283,10 +391,140 @@ final class PlantModelReader {
         lines.add(line);
       }
     }
-    if (id == null || operator == null || place == null || timeZone == null || kind == null || !linesValid) {
+    if (id == null || operator == null || place == null || timeZone == null || kind == null || calendar == null
+        || !linesValid) {
       return null;
     }
-    return new Site(id, operator, place, timeZone, kind, lines);
+    return new Site(id, operator, place, timeZone, kind, lines, calendar);
+  }
+
+  /** The site's calendar; 24/7 when absent; null (after reporting) when invalid or the zone is unknown. */
+  private ShiftCalendar calendar(JsonNode node, NodePath path, ZoneId zone) {
+    if (isAbsent(node)) {
+      return zone == null ? null : ShiftCalendar.continuous(zone);
+    }
+    ObjectNode calendar = mapping(node, path);
+    if (calendar == null) {
+      return null;
+    }
+    knownFields(calendar, path, "shifts", "holidays");
+    List<JsonNode> items = list(calendar, "shifts", path, true);
+    if (items != null && items.isEmpty()) {
+      error(path.field("shifts"), "must list at least one shift; leave out calendar for a site that runs 24/7");
+    }
+    List<ShiftCalendar.Shift> shifts = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    boolean valid = items != null;
+    for (int i = 0; items != null && i < items.size(); i++) {
+      NodePath shiftPath = path.field("shifts").index(i);
+      ShiftCalendar.Shift shift = shift(items.get(i), shiftPath);
+      if (shift == null) {
+        valid = false;
+      } else if (!names.add(shift.name())) {
+        error(shiftPath.field("name"), "duplicate shift name '" + shift.name() + "'");
+        valid = false;
+      } else {
+        shifts.add(shift);
+      }
+    }
+    Set<LocalDate> holidays = new TreeSet<>();
+    List<JsonNode> dates = list(calendar, "holidays", path, false);
+    for (int i = 0; dates != null && i < dates.size(); i++) {
+      NodePath datePath = path.field("holidays").index(i);
+      String text = scalarText(dates.get(i), datePath);
+      if (text == null) {
+        valid = false;
+        continue;
+      }
+      try {
+        holidays.add(LocalDate.parse(text));
+      } catch (DateTimeParseException e) {
+        error(datePath, "'" + text + "' is not a date; use YYYY-MM-DD such as 2026-12-25");
+        valid = false;
+      }
+    }
+    if (!valid || dates == null || zone == null) {
+      return null;
+    }
+    return new ShiftCalendar(zone, shifts, holidays);
+  }
+
+  private ShiftCalendar.Shift shift(JsonNode node, NodePath path) {
+    ObjectNode shift = mapping(node, path);
+    if (shift == null) {
+      return null;
+    }
+    knownFields(shift, path, "name", "days", "from", "to");
+    String name = text(shift, "name", path, true);
+    Set<DayOfWeek> days = days(shift.get("days"), path.field("days"));
+    LocalTime from = localTime(shift, "from", path);
+    LocalTime to = localTime(shift, "to", path);
+    return name == null || days == null || from == null || to == null ? null : new ShiftCalendar.Shift(name, days, from, to);
+  }
+
+  /** Days of the week: MON-FRI, SAT, MON,WED,FRI, a range across the week end (FRI-MON), or a list of those. */
+  private Set<DayOfWeek> days(JsonNode node, NodePath path) {
+    if (isAbsent(node)) {
+      error(path, "missing; e.g. MON-FRI, MON-SUN or [MON, WED, FRI]");
+      return null;
+    }
+    List<String> parts = new ArrayList<>();
+    if (node.isArray()) {
+      node.forEach(item -> parts.add(item.asText()));
+    } else if (node.isValueNode()) {
+      parts.addAll(List.of(node.asText().split(",")));
+    } else {
+      error(path, "must be days such as MON-FRI or a list of them, got " + describe(node));
+      return null;
+    }
+    Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+    for (String part : parts) {
+      String[] range = part.strip().split("-", -1);
+      DayOfWeek first = range.length <= 2 ? day(range[0]) : null;
+      DayOfWeek last = range.length == 2 ? day(range[1]) : first;
+      if (first == null || last == null) {
+        error(path, "'" + part.strip() + "' is not a day or range of days; use MON, TUE, WED, THU, FRI, SAT, SUN "
+            + "or a range such as MON-FRI");
+        return null;
+      }
+      for (DayOfWeek day = first; ; day = day.plus(1)) {
+        days.add(day);
+        if (day == last) {
+          break;
+        }
+      }
+    }
+    if (days.isEmpty()) {
+      error(path, "must name at least one day");
+      return null;
+    }
+    return days;
+  }
+
+  private static DayOfWeek day(String text) {
+    String name = text.strip().toUpperCase(Locale.ROOT);
+    for (DayOfWeek day : DayOfWeek.values()) {
+      if (name.length() >= 3 && day.name().startsWith(name)) {
+        return day;
+      }
+    }
+    return null;
+  }
+
+  private LocalTime localTime(ObjectNode node, String field, NodePath path) {
+    String text = text(node, field, path, true);
+    if (text == null) {
+      return null;
+    }
+    if (text.equals("24:00")) {
+      return LocalTime.MIDNIGHT;
+    }
+    try {
+      return LocalTime.parse(text);
+    } catch (DateTimeParseException e) {
+      error(path.field(field), "'" + text + "' is not a time of day; use HH:MM such as 06:00 or 22:30");
+      return null;
+    }
   }
 
   private ZoneId timeZone(ObjectNode site, NodePath path) {

@@ -13,8 +13,11 @@ import java.util.Objects;
  * @param noise standard deviation of the noise added to each reading
  * @param standby level in STANDBY, or null to stay in the normal range
  * @param down level when down (scheduled or unscheduled), or null to use {@code standby}
+ * @param beforeFailure how the value moves in the hours before a failure, or null if it does not
+ * @param excursionShift added to the value while the machine is in a yield excursion (0 for none)
  */
-public record SensorSpec(String name, String unit, double min, double max, double noise, Double standby, Double down) {
+public record SensorSpec(String name, String unit, double min, double max, double noise, Double standby, Double down,
+    Precursor beforeFailure, double excursionShift) {
 
   /** Checks that name and unit are present. */
   public SensorSpec {
@@ -22,8 +25,30 @@ public record SensorSpec(String name, String unit, double min, double max, doubl
     Objects.requireNonNull(unit, "unit");
   }
 
-  /** True when the quantity cannot be negative (all configured levels are non-negative). */
+  /** A sensor that shows neither failures coming nor excursions. */
+  public SensorSpec(String name, String unit, double min, double max, double noise, Double standby, Double down) {
+    this(name, unit, min, max, noise, standby, down, null, 0.0);
+  }
+
+  /** True when the quantity cannot be negative (every level it can be at is non-negative). */
   public boolean nonNegative() {
-    return min >= 0 && (standby == null || standby >= 0) && (down == null || down >= 0);
+    double lowest = min + Math.min(0, excursionShift) + (beforeFailure == null ? 0 : Math.min(0, beforeFailure.rise()));
+    return lowest >= 0 && (standby == null || standby >= 0) && (down == null || down >= 0);
+  }
+
+  /**
+   * A failure announcing itself: during the {@code lead} time before a failure the running level
+   * moves linearly by up to {@code rise} (vibration rising as a bearing wears, flow dropping as a
+   * filter clogs).
+   *
+   * @param lead how long before the failure the change starts
+   * @param rise the change reached at the moment of failure, in the sensor's unit (may be negative)
+   */
+  public record Precursor(java.time.Duration lead, double rise) {
+
+    /** Checks that the lead time is present. */
+    public Precursor {
+      Objects.requireNonNull(lead, "lead");
+    }
   }
 }

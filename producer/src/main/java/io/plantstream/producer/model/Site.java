@@ -13,8 +13,10 @@ import java.util.Objects;
  * @param timeZone the site's local time zone, for shift-aligned reporting
  * @param kind what the site does, e.g. wafer fab (front end)
  * @param lines the production lines
+ * @param calendar when the site is scheduled for production (shifts in {@code timeZone}, holidays)
  */
-public record Site(String id, String operator, String place, ZoneId timeZone, String kind, List<Line> lines) {
+public record Site(String id, String operator, String place, ZoneId timeZone, String kind, List<Line> lines,
+    ShiftCalendar calendar) {
 
   /** Checks required components and copies the list. */
   public Site {
@@ -24,5 +26,14 @@ public record Site(String id, String operator, String place, ZoneId timeZone, St
     Objects.requireNonNull(timeZone, "timeZone");
     Objects.requireNonNull(kind, "kind");
     lines = List.copyOf(lines);
+    Objects.requireNonNull(calendar, "calendar");
+    if (!calendar.zone().equals(timeZone)) {
+      throw new IllegalArgumentException("calendar of site " + id + " is in " + calendar.zone() + ", not " + timeZone);
+    }
+  }
+
+  /** A site that runs around the clock. */
+  public Site(String id, String operator, String place, ZoneId timeZone, String kind, List<Line> lines) {
+    this(id, operator, place, timeZone, kind, lines, ShiftCalendar.continuous(timeZone));
   }
 }

@@ -2,7 +2,7 @@ package io.plantstream.producer.publish;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -15,35 +15,26 @@ final class RecordPublisher<V> implements AutoCloseable {
 
   private final Producer<String, V> producer;
   private final String topic;
-  private final Function<V, String> key;
-  private final AtomicLong sent = new AtomicLong();
   private final AtomicLong acknowledged = new AtomicLong();
   private final AtomicReference<PublishException> failure = new AtomicReference<>();
+  private long sent;
   private volatile boolean failureReported;
 
-  RecordPublisher(Producer<String, V> producer, String topic, Function<V, String> key) {
+  RecordPublisher(Producer<String, V> producer, String topic) {
     this.producer = producer;
     this.topic = topic;
-    this.key = key;
   }
 
-  /** Sends {@code value} stamped {@code timestampMillis} (null: the producer's clock). */
-  void send(V value, Long timestampMillis) {
+  /** Sends {@code value} keyed {@code machineId}, stamped {@code timestampMillis} (null: the producer's clock). */
+  void send(String machineId, V value, Long timestampMillis) {
     throwIfFailed();
-    String machineId = key.apply(value);
     try {
-      producer.send(new ProducerRecord<>(topic, null, timestampMillis, machineId, value), (metadata, exception) -> {
-        if (exception == null) {
-          acknowledged.incrementAndGet();
-        } else {
-          failure.compareAndSet(null, failed(machineId, exception));
-        }
-      });
+      producer.send(new ProducerRecord<>(topic, null, timestampMillis, machineId, value), new Acknowledgement(machineId));
     } catch (KafkaException e) {
       failure.compareAndSet(null, failed(machineId, e));
       throwIfFailed();
     }
-    sent.incrementAndGet();
+    sent++;
   }
 
   /** Waits for every send to complete; throws the first failure. */
@@ -53,7 +44,7 @@ final class RecordPublisher<V> implements AutoCloseable {
   }
 
   long sent() {
-    return sent.get();
+    return sent;
   }
 
   long acknowledged() {
@@ -80,5 +71,24 @@ final class RecordPublisher<V> implements AutoCloseable {
   private PublishException failed(String machineId, Exception cause) {
     return new PublishException(
         "cannot publish to topic " + topic + " (machine " + machineId + "): " + cause.getMessage(), cause);
+  }
+
+  /** Counts the acknowledgement of one record, or keeps its failure with the machine id. */
+  private final class Acknowledgement implements Callback {
+
+    private final String machineId;
+
+    Acknowledgement(String machineId) {
+      this.machineId = machineId;
+    }
+
+    @Override
+    public void onCompletion(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception exception) {
+      if (exception == null) {
+        acknowledged.incrementAndGet();
+      } else {
+        failure.compareAndSet(null, failed(machineId, exception));
+      }
+    }
   }
 }

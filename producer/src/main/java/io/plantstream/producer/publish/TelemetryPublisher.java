@@ -3,34 +3,49 @@ package io.plantstream.producer.publish;
 import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.producer.TelemetrySink;
 import io.plantstream.schemas.Topic;
+import java.time.Instant;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes telemetry events to Kafka (SPEC §3): key = machine id, so one machine's events stay
  * in order on one partition; record timestamp = event time. A failed send is remembered and
  * thrown, with topic and machine id, from the next {@link #accept}, {@link #flush} or {@link #close}.
+ *
+ * <p>The producer carries bytes: events are encoded here, byte for byte as the topic's value serde
+ * would ({@link TelemetryEncoder}, faster), which also lets fault injection publish bytes that are
+ * not an event at all ({@link #acceptRaw}). Not thread-safe: one thread publishes.
  */
 public final class TelemetryPublisher implements TelemetrySink, AutoCloseable {
 
-  private final RecordPublisher<TelemetryEvent> publisher;
+  private final RecordPublisher<byte[]> publisher;
+  private final TelemetryEncoder encoder;
 
   /** A publisher with its own producer built from {@code clientProperties} (plus project defaults). */
   public TelemetryPublisher(Map<String, Object> clientProperties, Topic<String, TelemetryEvent> topic) {
-    this(new KafkaProducer<>(ProducerConfigs.withDefaults(clientProperties),
-        topic.keySerde().serializer(), topic.valueSerde().serializer()), topic);
+    this(new KafkaProducer<>(ProducerConfigs.withDefaults(clientProperties), new StringSerializer(),
+        new ByteArraySerializer()), topic);
   }
 
   /** A publisher sending with {@code producer}, which it closes when closed. */
-  public TelemetryPublisher(Producer<String, TelemetryEvent> producer, Topic<String, TelemetryEvent> topic) {
-    this.publisher = new RecordPublisher<>(producer, topic.name(), TelemetryEvent::getMachineId);
+  public TelemetryPublisher(Producer<String, byte[]> producer, Topic<String, TelemetryEvent> topic) {
+    this.publisher = new RecordPublisher<>(producer, topic.name());
+    this.encoder = TelemetryEncoder.forSerde(topic.valueSerde(), topic.name());
   }
 
   /** Sends one event asynchronously; throws if an earlier send failed. */
   @Override
   public void accept(TelemetryEvent event) {
-    publisher.send(event, event.getEventTime().toEpochMilli());
+    publisher.send(event.getMachineId(), encoder.encode(event), event.getEventTime().toEpochMilli());
+  }
+
+  /** Sends {@code value} as it is, keyed by {@code machineId} and stamped {@code timestamp}: for corrupt-record faults. */
+  @Override
+  public void acceptRaw(String machineId, Instant timestamp, byte[] value) {
+    publisher.send(machineId, value, timestamp.toEpochMilli());
   }
 
   /** Waits until every event sent is acknowledged; throws the first failure. */
@@ -39,12 +54,12 @@ public final class TelemetryPublisher implements TelemetrySink, AutoCloseable {
     publisher.flush();
   }
 
-  /** Events handed to the producer so far. */
+  /** Records handed to the producer so far. */
   public long sent() {
     return publisher.sent();
   }
 
-  /** Events the broker acknowledged so far. */
+  /** Records the broker acknowledged so far. */
   public long acknowledged() {
     return publisher.acknowledged();
   }

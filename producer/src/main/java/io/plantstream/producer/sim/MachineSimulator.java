@@ -15,9 +15,16 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The event timeline of one machine (SEMI E10, first version): PRODUCTIVE cycles that complete
- * units, failures after exponential productive time with log-normal repairs, waits for material,
- * plus periodic heartbeats and sensor readings. Produces its events lazily, in time order.
+ * The event timeline of one machine following the SEMI E10 states, plus periodic heartbeats and
+ * sensor readings, produced lazily in time order.
+ *
+ * <p>Two layers decide the state. The <em>calendar</em> ({@link MachineCalendar}) plans
+ * SCHEDULED_DOWN (maintenance) and NON_SCHEDULED (outside the site's shifts). When the calendar
+ * leaves the machine free, its <em>process</em> runs: PRODUCTIVE cycles that complete units,
+ * failures after exponential productive time (UNSCHEDULED_DOWN, log-normal repairs), waits for
+ * material (STANDBY) and qualification runs (ENGINEERING). A planned block suspends the process
+ * where it is (the unit in progress, the repair, the wait) and resumes it afterwards with the
+ * time it had left, so planned time never eats into MTBF or MTTR.
  *
  * <p>All randomness comes from generators derived from (seed, machine id), split by concern, so
  * a machine's events do not depend on any other machine, and its process (states, units) does
@@ -33,23 +40,46 @@ final class MachineSimulator {
   static final String STARVED = "STARVED";
   /** Reason of the end of a wait for material (STANDBY to PRODUCTIVE). */
   static final String MATERIAL_ARRIVED = "MATERIAL_ARRIVED";
+  /** Reason of the start of a qualification run (PRODUCTIVE to ENGINEERING). */
+  static final String QUALIFICATION = "QUALIFICATION";
+  /** Reason of the end of a qualification run (ENGINEERING to PRODUCTIVE). */
+  static final String QUALIFIED = "QUALIFIED";
+  /** Reason of the start of planned maintenance (to SCHEDULED_DOWN). */
+  static final String MAINTENANCE = "PM";
+  /** Reason of the end of planned maintenance. */
+  static final String MAINTENANCE_DONE = "PM_DONE";
+  /** Reason of the end of the site's shifts (to NON_SCHEDULED). */
+  static final String OFF_SHIFT = "OFF_SHIFT";
+  /** Reason of the start of a shift (from NON_SCHEDULED). */
+  static final String SHIFT_START = "SHIFT_START";
 
   private static final double REPAIR_SIGMA = 0.5;
   private static final long NEVER = Long.MAX_VALUE / 4;
 
-  private enum Step { INITIAL_STATE, COMPLETE_UNIT, FAIL, REPAIR, STARVE, RESUME }
+  private enum Step { INITIAL_STATE, COMPLETE_UNIT, FAIL, REPAIR, STARVE, RESUME, QUALIFY, QUALIFIED }
 
   private final Machine machine;
   private final MachineKind kind;
   private final int order;
   private final long heartbeatMillis;
   private final long sensorMillis;
+  private final MachineCalendar calendar;
   private final SplittableRandom process;
   private final SplittableRandom sensorRandom;
+  private final NormalSource sensorNormal;
   private final SplittableRandom idRandom;
+  private final SplittableRandom quality;
   private final SensorChannel[] sensors;
+  private final String unitIdPrefix;
 
+  /** The state last announced. */
   private EquipmentState state;
+  /** The state of the process; equals {@link #state} unless a planned block holds the machine. */
+  private EquipmentState processState;
+  /** The planned state holding the machine (SCHEDULED_DOWN, NON_SCHEDULED), or null if it is free. */
+  private EquipmentState blockState;
+  private long calendarAt = NEVER;
+
   private long sequence;
   private long unitCounter;
   private long nextHeartbeatAt;
@@ -60,20 +90,37 @@ final class MachineSimulator {
   private long cycleEndAt;
   private long failAt;
   private long starveAt;
-  // Productive time left until the next failure or starvation, kept while not productive.
+  private long qualifyAt;
+  // Productive time left until the next failure, starvation and qualification, kept while not productive.
   private long timeToFailure;
   private long timeToStarvation;
+  private long timeToQualification;
 
-  MachineSimulator(Machine machine, int order, long seed, long startMillis, long heartbeatMillis, long sensorMillis) {
+  // The process step a planned block interrupted and what it had left.
+  private Step suspendedStep;
+  private long suspendedRemaining;
+
+  // Quality: the logarithm of the defect-rate factor (yield drift) and the excursion plan.
+  private double driftLog;
+  private long driftAt;
+  private long excursionStart;
+  private long excursionEnd;
+
+  MachineSimulator(Machine machine, int order, long seed, long startMillis, long heartbeatMillis, long sensorMillis,
+      MachineCalendar calendar) {
     this.machine = machine;
     this.kind = machine.kind();
     this.order = order;
     this.heartbeatMillis = heartbeatMillis;
     this.sensorMillis = sensorMillis;
+    this.calendar = calendar;
+    this.unitIdPrefix = machine.machineId() + "-u";
     SplittableRandom root = SimRandom.forMachine(seed, machine.machineId());
     this.process = root.split();
     this.sensorRandom = root.split();
+    this.sensorNormal = new NormalSource(sensorRandom);
     this.idRandom = root.split();
+    this.quality = root.split();
 
     // Phases spread the periodic events of different machines over the interval.
     this.nextHeartbeatAt = startMillis + SimRandom.below(sensorRandom, heartbeatMillis);
@@ -85,9 +132,23 @@ final class MachineSimulator {
       sensors[i] = new SensorChannel(spec, level, startMillis + SimRandom.below(sensorRandom, sensorMillis));
     }
 
+    MachineKind.YieldDrift drift = kind.yieldDrift();
+    this.driftLog = drift == null ? 0 : drift.sigma() * SimRandom.gaussian(quality);
+    this.driftAt = startMillis;
+    MachineKind.Excursions excursions = kind.excursions();
+    if (excursions != null) {
+      excursionStart = startMillis + atLeastOne(SimRandom.exponential(quality, excursions.every().toMillis()));
+      excursionEnd = excursionStart + atLeastOne(SimRandom.exponential(quality, excursions.duration().toMillis()));
+    } else {
+      excursionStart = NEVER;
+      excursionEnd = NEVER;
+    }
+
     this.timeToFailure = timeToFailure();
     this.timeToStarvation = timeToStarvation();
-    this.state = initialState();
+    this.timeToQualification = timeToQualification();
+    this.processState = initialState();
+    this.state = processState;
     this.step = Step.INITIAL_STATE;
     this.stepAt = startMillis;
     updateNextAt();
@@ -107,30 +168,102 @@ final class MachineSimulator {
     return machine;
   }
 
-  /** Produces the next event of this machine and advances its timeline. */
+  /**
+   * Produces the next event of this machine and advances its timeline. At one instant a change of
+   * plan comes first, then the process, then sensors, then the heartbeat.
+   */
   TelemetryEvent next() {
-    long at = nextAt;
-    TelemetryEvent event;
-    if (stepAt == at) {
-      event = event(at, processStep(at));
-    } else {
-      event = null;
-      for (SensorChannel sensor : sensors) {
-        if (sensor.nextAt() == at) {
-          SensorSpec spec = sensor.spec();
-          double value = sensor.read(state, sensorRandom, sensorMillis);
-          event = event(at, new SensorReading(spec.name(), value, spec.unit()));
-          break;
+    while (true) {
+      long at = nextAt;
+      TelemetryEvent event = null;
+      if (calendarAt == at) {
+        Object change = calendarStep(at);
+        event = change == null ? null : event(at, change);
+      } else if (stepAt == at) {
+        event = event(at, processStep(at));
+      } else {
+        for (SensorChannel sensor : sensors) {
+          if (sensor.nextAt() == at) {
+            event = reading(sensor, at);
+            break;
+          }
+        }
+        if (event == null) {
+          nextHeartbeatAt += heartbeatMillis;
+          event = event(at, new Heartbeat(state));
         }
       }
-      if (event == null) {
-        nextHeartbeatAt += heartbeatMillis;
-        event = event(at, new Heartbeat(state));
+      updateNextAt();
+      if (event != null) {
+        return event;
       }
     }
-    updateNextAt();
-    return event;
   }
+
+  private TelemetryEvent reading(SensorChannel sensor, long at) {
+    SensorSpec spec = sensor.spec();
+    long toFailure = processState == EquipmentState.PRODUCTIVE && blockState == null ? failAt - at : NEVER;
+    boolean excursion = sensor.showsExcursions() && inExcursion(at);
+    double value = sensor.read(state, sensorNormal, sensorMillis, toFailure, excursion);
+    return event(at, new SensorReading(spec.name(), value, spec.unit()));
+  }
+
+  // ---- the calendar layer ------------------------------------------------------------------
+
+  /** Applies the plan at {@code at}; returns the state change, or null if the planned state did not change. */
+  private StateChange calendarStep(long at) {
+    EquipmentState planned = calendar.stateAt(at);
+    calendarAt = calendar.nextChangeAfter(at);
+    if (planned == blockState) {
+      return null;
+    }
+    EquipmentState previous = blockState;
+    if (previous == null) {
+      suspend(at);
+    }
+    blockState = planned;
+    if (planned == null) {
+      resume(at);
+      state = processState;
+      return new StateChange(state, previous == EquipmentState.SCHEDULED_DOWN ? MAINTENANCE_DONE : SHIFT_START);
+    }
+    state = planned;
+    return new StateChange(state, planned == EquipmentState.SCHEDULED_DOWN ? MAINTENANCE : OFF_SHIFT);
+  }
+
+  /** Holds the process at {@code at}: remembers the step in progress and the time it has left. */
+  private void suspend(long at) {
+    suspendedStep = step;
+    switch (step) {
+      case COMPLETE_UNIT, FAIL -> {
+        keepProductiveBudgets(at);
+        // The unit in progress waits in the machine.
+        suspendedRemaining = Math.max(0, cycleEndAt - at);
+      }
+      case STARVE, QUALIFY -> {
+        keepProductiveBudgets(at);
+        suspendedRemaining = 0;
+      }
+      default -> suspendedRemaining = Math.max(0, stepAt - at);
+    }
+    stepAt = NEVER;
+  }
+
+  /** Lets the process go on at {@code at} from where {@link #suspend} held it. */
+  private void resume(long at) {
+    switch (suspendedStep) {
+      case COMPLETE_UNIT, FAIL -> enterProductive(at, suspendedRemaining);
+      case STARVE, QUALIFY -> {
+        // A wait or a qualification was due between two units: it starts now.
+        restartProductiveClocks(at);
+        schedule(suspendedStep, at);
+      }
+      default -> schedule(suspendedStep, at + suspendedRemaining);
+    }
+    suspendedStep = null;
+  }
+
+  // ---- the process layer -------------------------------------------------------------------
 
   private Object processStep(long at) {
     switch (step) {
@@ -139,8 +272,9 @@ final class MachineSimulator {
       case COMPLETE_UNIT:
         return completeUnit(at);
       case FAIL:
-        state = EquipmentState.UNSCHEDULED_DOWN;
-        timeToStarvation = starveAt - at;
+        processState = EquipmentState.UNSCHEDULED_DOWN;
+        state = processState;
+        keepProductiveBudgets(at);
         timeToFailure = timeToFailure();
         schedule(Step.REPAIR, at + repairTime());
         return new StateChange(state, FAILURE);
@@ -148,49 +282,80 @@ final class MachineSimulator {
         enterProductive(at, cycleTime());
         return new StateChange(state, REPAIRED);
       case STARVE:
-        state = EquipmentState.STANDBY;
-        timeToFailure = failAt - at;
+        processState = EquipmentState.STANDBY;
+        state = processState;
+        keepProductiveBudgets(at);
         timeToStarvation = timeToStarvation();
         schedule(Step.RESUME, at + starvedTime());
         return new StateChange(state, STARVED);
       case RESUME:
         enterProductive(at, cycleTime());
         return new StateChange(state, MATERIAL_ARRIVED);
+      case QUALIFY:
+        processState = EquipmentState.ENGINEERING;
+        state = processState;
+        keepProductiveBudgets(at);
+        timeToQualification = timeToQualification();
+        schedule(Step.QUALIFIED, at + qualificationTime());
+        return new StateChange(state, QUALIFICATION);
+      case QUALIFIED:
+        enterProductive(at, cycleTime());
+        return new StateChange(state, QUALIFIED);
       default:
         throw new IllegalStateException("unknown step " + step);
     }
   }
 
   private StateChange enterInitialState(long at) {
-    switch (state) {
-      case UNSCHEDULED_DOWN:
+    String reason = null;
+    switch (processState) {
+      case UNSCHEDULED_DOWN -> {
         schedule(Step.REPAIR, at + repairTime());
-        return new StateChange(state, FAILURE);
-      case STANDBY:
+        reason = FAILURE;
+      }
+      case STANDBY -> {
         schedule(Step.RESUME, at + starvedTime());
-        return new StateChange(state, STARVED);
-      default:
+        reason = STARVED;
+      }
+      case ENGINEERING -> {
+        schedule(Step.QUALIFIED, at + qualificationTime());
+        reason = QUALIFICATION;
+      }
+      default -> {
         // The machine was already busy before the run began: its first unit is partly done.
         long firstCycle = Math.max(1, (long) Math.ceil(SimRandom.uniform(process) * cycleTime()));
         enterProductive(at, firstCycle);
-        return new StateChange(state, null);
+      }
     }
+    if (!calendar.isEmpty()) {
+      calendarAt = calendar.nextChangeAfter(at);
+      EquipmentState planned = calendar.stateAt(at);
+      if (planned != null) {
+        suspend(at);
+        blockState = planned;
+        state = planned;
+        reason = planned == EquipmentState.SCHEDULED_DOWN ? MAINTENANCE : OFF_SHIFT;
+      }
+    }
+    return new StateChange(state, reason);
   }
 
   private UnitCompleted completeUnit(long at) {
     unitCounter++;
-    String unitId = machine.machineId() + "-u" + unitCounter;
+    String unitId = unitIdPrefix + unitCounter;
     UnitCompleted unit;
-    if (SimRandom.uniform(process) < kind.yield()) {
+    if (SimRandom.uniform(process) >= defectRate(at)) {
       unit = new UnitCompleted(unitId, UnitOutcome.PASS, null);
     } else {
       List<String> codes = kind.defectCodes();
       String code = codes.isEmpty() ? null : codes.get((int) SimRandom.below(process, codes.size()));
       unit = new UnitCompleted(unitId, UnitOutcome.FAIL, code);
     }
+    // Waits and qualification runs start between units: the unit in progress is finished first.
     if (starveAt <= at) {
-      // Starvation shows between units: the unit in progress is finished first.
       schedule(Step.STARVE, at);
+    } else if (qualifyAt <= at) {
+      schedule(Step.QUALIFY, at);
     } else {
       cycleEndAt = at + cycleTime();
       planProductive();
@@ -199,11 +364,24 @@ final class MachineSimulator {
   }
 
   private void enterProductive(long at, long cycleMillis) {
-    state = EquipmentState.PRODUCTIVE;
-    failAt = at + timeToFailure;
-    starveAt = at + timeToStarvation;
+    processState = EquipmentState.PRODUCTIVE;
+    state = processState;
+    restartProductiveClocks(at);
     cycleEndAt = at + cycleMillis;
     planProductive();
+  }
+
+  private void restartProductiveClocks(long at) {
+    failAt = at + timeToFailure;
+    starveAt = at + timeToStarvation;
+    qualifyAt = at + timeToQualification;
+  }
+
+  /** Leaving productive time at {@code at}: the clocks that did not ring keep what they have left. */
+  private void keepProductiveBudgets(long at) {
+    timeToFailure = Math.max(0, failAt - at);
+    timeToStarvation = Math.max(0, starveAt - at);
+    timeToQualification = Math.max(0, qualifyAt - at);
   }
 
   private void planProductive() {
@@ -220,22 +398,64 @@ final class MachineSimulator {
     stepAt = at;
   }
 
+  // ---- quality ------------------------------------------------------------------------------
+
+  /** Probability that the unit completed at {@code at} fails. */
+  private double defectRate(long at) {
+    MachineKind.Excursions excursions = kind.excursions();
+    if (excursions != null && inExcursion(at)) {
+      return 1.0 - excursions.yield();
+    }
+    double base = 1.0 - kind.yield();
+    MachineKind.YieldDrift drift = kind.yieldDrift();
+    if (drift == null || drift.sigma() == 0) {
+      return base;
+    }
+    // Ornstein-Uhlenbeck step of the log factor, exact for any time step; the factor's mean is 1.
+    double decay = StrictMath.exp(-(at - driftAt) / (double) drift.correlation().toMillis());
+    driftLog = driftLog * decay + drift.sigma() * StrictMath.sqrt(1 - decay * decay) * SimRandom.gaussian(quality);
+    driftAt = at;
+    double sigma = drift.sigma();
+    return Math.min(1.0, base * StrictMath.exp(driftLog - sigma * sigma / 2));
+  }
+
+  /** True when {@code at} falls in a yield excursion; {@code at} never decreases between calls. */
+  private boolean inExcursion(long at) {
+    MachineKind.Excursions excursions = kind.excursions();
+    if (excursions == null) {
+      return false;
+    }
+    while (at >= excursionEnd) {
+      excursionStart = excursionEnd + atLeastOne(SimRandom.exponential(quality, excursions.every().toMillis()));
+      excursionEnd = excursionStart + atLeastOne(SimRandom.exponential(quality, excursions.duration().toMillis()));
+    }
+    return at >= excursionStart;
+  }
+
+  // ---- draws --------------------------------------------------------------------------------
+
   private EquipmentState initialState() {
-    double mtbf = kind.mtbf().toMillis();
-    double mttr = kind.mttr().toMillis();
-    double down = mttr / (mtbf + mttr);
+    // Shares of the process states per unit of productive time, for a start in the steady state.
+    double down = kind.mttr().toMillis() / (double) kind.mtbf().toMillis();
     double standby = 0;
     MachineKind.Starvation starvation = kind.starvation();
     if (starvation != null) {
-      double every = starvation.every().toMillis();
-      double duration = starvation.duration().toMillis();
-      standby = duration / (every + duration);
+      standby = starvation.duration().toMillis() / (double) starvation.every().toMillis();
     }
-    double u = SimRandom.uniform(process);
+    double engineering = 0;
+    MachineKind.Engineering runs = kind.engineering();
+    if (runs != null) {
+      engineering = runs.duration().toMillis() / (double) runs.every().toMillis();
+    }
+    double total = 1 + down + standby + engineering;
+    double u = SimRandom.uniform(process) * total;
     if (u < down) {
       return EquipmentState.UNSCHEDULED_DOWN;
     }
-    return u < down + standby ? EquipmentState.STANDBY : EquipmentState.PRODUCTIVE;
+    if (u < down + standby) {
+      return EquipmentState.STANDBY;
+    }
+    return u < down + standby + engineering ? EquipmentState.ENGINEERING : EquipmentState.PRODUCTIVE;
   }
 
   private long cycleTime() {
@@ -262,13 +482,23 @@ final class MachineSimulator {
     return starvation == null ? 1 : atLeastOne(SimRandom.exponential(process, starvation.duration().toMillis()));
   }
 
+  private long timeToQualification() {
+    MachineKind.Engineering runs = kind.engineering();
+    return runs == null ? NEVER : atLeastOne(SimRandom.exponential(process, runs.every().toMillis()));
+  }
+
+  private long qualificationTime() {
+    MachineKind.Engineering runs = kind.engineering();
+    return runs == null ? 1 : atLeastOne(SimRandom.exponential(process, runs.duration().toMillis()));
+  }
+
   private TelemetryEvent event(long at, Object payload) {
     return new TelemetryEvent(SimRandom.uuid(idRandom).toString(), machine.siteId(), machine.lineId(),
         machine.machineId(), Instant.ofEpochMilli(at), sequence++, payload);
   }
 
   private void updateNextAt() {
-    long next = Math.min(stepAt, nextHeartbeatAt);
+    long next = Math.min(Math.min(stepAt, calendarAt), nextHeartbeatAt);
     for (SensorChannel sensor : sensors) {
       next = Math.min(next, sensor.nextAt());
     }

@@ -4,12 +4,16 @@ import io.plantstream.avro.MachineInfo;
 import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.producer.TelemetrySource;
 import io.plantstream.producer.model.Machine;
+import io.plantstream.producer.model.MachineKind;
 import io.plantstream.producer.model.PlantModel;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -39,12 +43,40 @@ public final class PlantSimulator implements TelemetrySource {
     this.start = start.truncatedTo(ChronoUnit.MILLIS);
     this.machines = model.machines(siteIds);
     long startMillis = this.start.toEpochMilli();
+    Map<String, Long> phases = maintenancePhases(model);
     List<MachineSimulator> simulators = new ArrayList<>(machines.size());
     for (int order = 0; order < machines.size(); order++) {
-      simulators.add(new MachineSimulator(machines.get(order), order, seed, startMillis,
-          HEARTBEAT_INTERVAL.toMillis(), SENSOR_INTERVAL.toMillis()));
+      Machine machine = machines.get(order);
+      MachineCalendar calendar = new MachineCalendar(model.site(machine.siteId()).orElseThrow().calendar(),
+          machine.kind(), phases.get(machine.machineId()));
+      simulators.add(new MachineSimulator(machine, order, seed, startMillis,
+          HEARTBEAT_INTERVAL.toMillis(), SENSOR_INTERVAL.toMillis(), calendar));
     }
     this.queue = new MachineQueue(simulators);
+  }
+
+  /**
+   * Where each machine's maintenance plan starts (epoch millis, modulo the period): the machines
+   * of one kind on one line take turns, evenly spread over the period, from an offset that depends
+   * on the line and kind only. A plan, not a draw: the seed does not change it.
+   */
+  static Map<String, Long> maintenancePhases(PlantModel model) {
+    Map<String, List<Machine>> groups = new LinkedHashMap<>();
+    for (Machine machine : model.machines()) {
+      groups.computeIfAbsent(machine.lineId() + "/" + machine.kind().id(), group -> new ArrayList<>()).add(machine);
+    }
+    Map<String, Long> phases = new HashMap<>();
+    groups.forEach((group, members) -> {
+      MachineKind.Maintenance maintenance = members.get(0).kind().maintenance();
+      long every = maintenance == null ? 1 : maintenance.every().toMillis();
+      long minute = Duration.ofMinutes(1).toMillis();
+      long offset = Math.floorMod(SimRandom.hash(group), every);
+      for (int i = 0; i < members.size(); i++) {
+        long phase = (offset + i * every / members.size()) / minute * minute;
+        phases.put(members.get(i).machineId(), phase);
+      }
+    });
+    return phases;
   }
 
   /** The seed of this run. */

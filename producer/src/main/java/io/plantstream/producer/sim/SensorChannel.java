@@ -2,11 +2,12 @@ package io.plantstream.producer.sim;
 
 import io.plantstream.avro.EquipmentState;
 import io.plantstream.producer.model.SensorSpec;
-import java.util.SplittableRandom;
 
 /**
  * One sensor of one simulated machine: a level that wanders inside the normal range while the
- * machine runs and settles at the configured idle or down level otherwise, plus noise.
+ * machine runs and settles at the configured idle or down level otherwise, plus noise. While the
+ * machine runs, an approaching failure moves the value ({@link SensorSpec#beforeFailure()}) and
+ * so does a yield excursion ({@link SensorSpec#excursionShift()}).
  */
 final class SensorChannel {
 
@@ -14,13 +15,22 @@ final class SensorChannel {
   private static final double STEP = 0.05;
 
   private final SensorSpec spec;
+  private final long leadMillis;
+  private final double rise;
   private double level;
   private long nextAt;
 
   SensorChannel(SensorSpec spec, double initialLevel, long firstAt) {
     this.spec = spec;
+    this.leadMillis = spec.beforeFailure() == null ? 0 : spec.beforeFailure().lead().toMillis();
+    this.rise = spec.beforeFailure() == null ? 0 : spec.beforeFailure().rise();
     this.level = initialLevel;
     this.nextAt = firstAt;
+  }
+
+  /** True when the reading depends on whether the machine is in a yield excursion. */
+  boolean showsExcursions() {
+    return spec.excursionShift() != 0;
   }
 
   SensorSpec spec() {
@@ -31,14 +41,27 @@ final class SensorChannel {
     return nextAt;
   }
 
-  /** Takes the reading due now in {@code state} and schedules the next one. */
-  double read(EquipmentState state, SplittableRandom random, long intervalMillis) {
+  /**
+   * Takes the reading due now in {@code state} and schedules the next one; {@code millisToFailure}
+   * is the time until the machine's next failure if it keeps running, {@code inExcursion} whether
+   * its yield is in an excursion.
+   */
+  double read(EquipmentState state, NormalSource normal, long intervalMillis, long millisToFailure,
+      boolean inExcursion) {
     double range = spec.max() - spec.min();
     double mid = spec.min() + range / 2;
     // The walk always advances, so the draws per reading do not depend on the state.
-    level += REVERSION * (mid - level) + STEP * range * SimRandom.gaussian(random);
+    level += REVERSION * (mid - level) + STEP * range * normal.next();
     level = Math.max(spec.min(), Math.min(spec.max(), level));
-    double value = target(state) + spec.noise() * SimRandom.gaussian(random);
+    double value = target(state) + spec.noise() * normal.next();
+    if (state == EquipmentState.PRODUCTIVE || state == EquipmentState.ENGINEERING) {
+      if (millisToFailure < leadMillis) {
+        value += rise * (1.0 - millisToFailure / (double) leadMillis);
+      }
+      if (inExcursion) {
+        value += spec.excursionShift();
+      }
+    }
     if (spec.nonNegative()) {
       value = Math.max(0.0, value);
     }

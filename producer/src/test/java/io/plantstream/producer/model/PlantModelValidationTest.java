@@ -7,7 +7,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,7 +107,8 @@ class PlantModelValidationTest {
         f + ":6: machineKinds.etch.mttr: must be positive, got 0s",
         f + ":7: machineKinds.etch.yield: must be between 0 and 1, got 1.5",
         f + ":15: machineKinds.scanner.mtfb: unknown field; expected one of: unitName, idealCycle, mtbf, mttr, "
-            + "yield, performanceLoss, defectCodes, sensors, starvation",
+            + "yield, performanceLoss, defectCodes, sensors, starvation, maintenance, engineering, yieldDrift, "
+            + "excursions, unattended",
         f + ":9: machineKinds.scanner.unitName: missing",
         f + ":10: machineKinds.scanner.idealCycle: must be a duration with a unit such as 25s, 4m or 6h, got '25'",
         f + ":17: sites[0].operator: missing",
@@ -113,6 +119,117 @@ class PlantModelValidationTest {
     assertThat(e.getMessage())
         .startsWith("invalid plant model " + f + " (9 errors):")
         .contains(e.errors());
+  }
+
+  @Test
+  void calendarsAndPlannedTimeLoadWithTheirDefaults() {
+    String yaml = """
+        machineKinds:
+          etch:
+            unitName: wafer
+            idealCycle: 2m
+            mtbf: 100h
+            mttr: 4h
+            yield: 0.99
+            defectCodes: [PARTICLES]
+            maintenance: {every: 7d, duration: 4h}
+            engineering: {every: 100h, duration: 2h}
+            yieldDrift: {sigma: 0.3, correlation: 12h}
+            excursions: {every: 72h, duration: 2h, yield: 0.8}
+            unattended: true
+            sensors:
+              - {name: power, unit: kW, min: 40, max: 60, beforeFailure: {lead: 2h, rise: 5}, excursionShift: 3}
+        sites:
+          - id: fab
+            operator: Fab Co
+            place: Phoenix, AZ
+            timeZone: America/Phoenix
+            kind: wafer fab
+            calendar:
+              shifts:
+                - {name: day, days: MON-FRI, from: "06:00", to: "18:00"}
+                - {name: night, days: [FRI, SAT], from: "18:00", to: "06:00"}
+              holidays: [2026-12-25]
+            lines:
+              - id: fab-etch
+                machines:
+                  - {kind: etch, count: 2}
+        """;
+
+    PlantModel model = PlantModel.parse(yaml, "planned.yaml");
+
+    MachineKind etch = model.machineKinds().get("etch");
+    assertThat(etch.maintenance()).isEqualTo(new MachineKind.Maintenance(Duration.ofDays(7), Duration.ofHours(4)));
+    assertThat(etch.engineering()).isEqualTo(new MachineKind.Engineering(Duration.ofHours(100), Duration.ofHours(2)));
+    assertThat(etch.yieldDrift()).isEqualTo(new MachineKind.YieldDrift(0.3, Duration.ofHours(12)));
+    assertThat(etch.excursions()).isEqualTo(new MachineKind.Excursions(Duration.ofHours(72), Duration.ofHours(2), 0.8));
+    assertThat(etch.unattended()).isTrue();
+    assertThat(etch.sensors().get(0).beforeFailure()).isEqualTo(new SensorSpec.Precursor(Duration.ofHours(2), 5));
+    assertThat(etch.sensors().get(0).excursionShift()).isEqualTo(3);
+    ShiftCalendar calendar = model.sites().get(0).calendar();
+    assertThat(calendar.zone()).isEqualTo(ZoneId.of("America/Phoenix"));
+    assertThat(calendar.shifts()).containsExactly(
+        new ShiftCalendar.Shift("day", EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY), LocalTime.of(6, 0), LocalTime.of(18, 0)),
+        new ShiftCalendar.Shift("night", EnumSet.of(DayOfWeek.FRIDAY, DayOfWeek.SATURDAY), LocalTime.of(18, 0), LocalTime.of(6, 0)));
+    assertThat(calendar.holidays()).containsExactly(LocalDate.of(2026, 12, 25));
+
+    MachineKind plain = PlantModel.parse(VALID, "plain.yaml").machineKinds().get("etch");
+    assertThat(plain.maintenance()).isNull();
+    assertThat(plain.engineering()).isNull();
+    assertThat(plain.yieldDrift()).isNull();
+    assertThat(plain.excursions()).isNull();
+    assertThat(plain.unattended()).isFalse();
+    assertThat(PlantModel.parse(VALID, "plain.yaml").sites().get(0).calendar().isContinuous()).isTrue();
+  }
+
+  @Test
+  void calendarAndPlannedTimeErrorsAreAllReportedWithTheirLines() {
+    String yaml = """
+        machineKinds:
+          etch:
+            unitName: wafer
+            idealCycle: 2m
+            mtbf: 100h
+            mttr: 4h
+            yield: 0.99
+            defectCodes: [PARTICLES]
+            maintenance: {every: 4h, duration: 6h}
+            engineering: {every: 100h}
+            yieldDrift: {sigma: 5, correlation: 12h}
+            excursions: {every: 72h, duration: 2h, yield: 1.5}
+            unattended: yes please
+            sensors:
+              - {name: power, unit: kW, min: 40, max: 60, beforeFailure: {rise: 5}}
+        sites:
+          - id: fab
+            operator: Fab Co
+            place: Phoenix, AZ
+            timeZone: America/Phoenix
+            kind: wafer fab
+            calendar:
+              shifts:
+                - {name: day, days: MON-FUN, from: "06:00", to: "18:00"}
+                - {name: day, days: SAT, from: "25:00", to: "06:00"}
+              holidays: [2026-13-01]
+            lines:
+              - id: fab-etch
+                machines:
+                  - {kind: etch, count: 1}
+        """;
+
+    PlantModelException e = catchThrowableOfType(PlantModelException.class, () -> PlantModel.parse(yaml, "plan.yaml"));
+
+    assertThat(e.errors()).containsExactlyInAnyOrder(
+        "plan.yaml:9: machineKinds.etch.maintenance.duration: must be shorter than every (4h), got 6h",
+        "plan.yaml:10: machineKinds.etch.engineering.duration: missing",
+        "plan.yaml:11: machineKinds.etch.yieldDrift.sigma: must be between 0 and 2, got 5.0",
+        "plan.yaml:12: machineKinds.etch.excursions.yield: must be between 0 and 1, got 1.5",
+        "plan.yaml:13: machineKinds.etch.unattended: must be true or false, got 'yes please'",
+        "plan.yaml:15: machineKinds.etch.sensors[0].beforeFailure.lead: missing",
+        "plan.yaml:24: sites[0].calendar.shifts[0].days: 'MON-FUN' is not a day or range of days; use MON, TUE, "
+            + "WED, THU, FRI, SAT, SUN or a range such as MON-FRI",
+        "plan.yaml:25: sites[0].calendar.shifts[1].from: '25:00' is not a time of day; use HH:MM such as 06:00 or 22:30",
+        "plan.yaml:26: sites[0].calendar.holidays[0]: '2026-13-01' is not a date; use YYYY-MM-DD such as 2026-12-25");
   }
 
   @Test

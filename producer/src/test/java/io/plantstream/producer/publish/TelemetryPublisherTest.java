@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /** The publishers' own logic against kafka-clients' in-memory MockProducer; the broker path is covered by ITs. */
@@ -31,7 +33,7 @@ class TelemetryPublisherTest {
 
   @Test
   void keysByMachineIdAndStampsWithEventTime() {
-    MockProducer<String, TelemetryEvent> producer = producer(true);
+    MockProducer<String, byte[]> producer = producer(true);
     TelemetryEvent first = SCANNER.state(EquipmentState.PRODUCTIVE, T0);
     TelemetryEvent second = ETCH.heartbeat(EquipmentState.STANDBY, at(T0, "10s"));
 
@@ -44,16 +46,36 @@ class TelemetryPublisherTest {
       assertThat(publisher.acknowledged()).isEqualTo(2);
     }
     assertThat(producer.history())
-        .extracting(ProducerRecord::topic, ProducerRecord::key, ProducerRecord::timestamp, ProducerRecord::value)
+        .extracting(ProducerRecord::topic, ProducerRecord::key, ProducerRecord::timestamp,
+            record -> Topics.TELEMETRY_SERDE.decode(record.value()))
         .containsExactly(
             tuple("test.telemetry", SCANNER.id(), T0.toEpochMilli(), first),
             tuple("test.telemetry", ETCH.id(), at(T0, "10s").toEpochMilli(), second));
+    assertThat(producer.history().get(0).value()).isEqualTo(Topics.TELEMETRY_SERDE.encode(first));
     assertThat(producer.closed()).isTrue();
   }
 
   @Test
+  void rawRecordsGoOutAsTheyAreKeyedByMachine() {
+    MockProducer<String, byte[]> producer = producer(true);
+    byte[] garbage = {0x13, 0x37, 0x00, 0x42};
+
+    try (TelemetryPublisher publisher = new TelemetryPublisher(producer, TELEMETRY)) {
+      publisher.acceptRaw(SCANNER.id(), at(T0, "5s"), garbage);
+      publisher.flush();
+
+      assertThat(publisher.acknowledged()).isEqualTo(1);
+    }
+    assertThat(producer.history()).singleElement().satisfies(record -> {
+      assertThat(record.key()).isEqualTo(SCANNER.id());
+      assertThat(record.timestamp()).isEqualTo(at(T0, "5s").toEpochMilli());
+      assertThat(record.value()).isEqualTo(garbage);
+    });
+  }
+
+  @Test
   void aFailedSendIsThrownFromFlushWithTopicAndMachine() {
-    MockProducer<String, TelemetryEvent> producer = producer(false);
+    MockProducer<String, byte[]> producer = producer(false);
     TelemetryPublisher publisher = new TelemetryPublisher(producer, TELEMETRY);
     publisher.accept(SCANNER.state(EquipmentState.PRODUCTIVE, T0));
     publisher.accept(ETCH.state(EquipmentState.PRODUCTIVE, T0));
@@ -72,7 +94,7 @@ class TelemetryPublisherTest {
 
   @Test
   void aFailureNotYetReportedIsThrownFromClose() {
-    MockProducer<String, TelemetryEvent> producer = producer(false);
+    MockProducer<String, byte[]> producer = producer(false);
     TelemetryPublisher publisher = new TelemetryPublisher(producer, TELEMETRY);
     publisher.accept(SCANNER.state(EquipmentState.PRODUCTIVE, T0));
     producer.errorNext(new TimeoutException("delivery timed out"));
@@ -92,7 +114,8 @@ class TelemetryPublisherTest {
         "linger.ms", 50,
         "acks", "all",
         "enable.idempotence", true,
-        "compression.type", "lz4"));
+        "compression.type", "lz4",
+        "batch.size", 128 * 1024));
   }
 
   @Test
@@ -115,7 +138,7 @@ class TelemetryPublisherTest {
     assertThat(producer.closed()).isTrue();
   }
 
-  private static MockProducer<String, TelemetryEvent> producer(boolean autoComplete) {
-    return new MockProducer<>(autoComplete, null, TELEMETRY.keySerde().serializer(), TELEMETRY.valueSerde().serializer());
+  private static MockProducer<String, byte[]> producer(boolean autoComplete) {
+    return new MockProducer<>(autoComplete, null, new StringSerializer(), new ByteArraySerializer());
   }
 }
