@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.Serdes;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
@@ -86,11 +87,22 @@ public final class KafkaFixture implements BeforeAllCallback {
       newTopics.add(new NewTopic(spec.name(), spec.partitions(), (short) 1).configs(spec.configs()));
     }
     try (Admin admin = Admin.create(clientConfig())) {
-      admin.createTopics(newTopics).all().get();
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("cannot create topics " + newTopics, e);
+      try {
+        admin.createTopics(newTopics).all().get();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw new IllegalStateException("cannot create topics " + newTopics, e);
+        }
       }
+      // Producing before every partition has a leader made the idempotent producer's first
+      // batches race the partition's creation (OUT_OF_ORDER_SEQUENCE_NUMBER, seen on 2 cores).
+      List<String> names = newTopics.stream().map(NewTopic::name).toList();
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
+          admin.describeTopics(names).allTopicNames().get().values().stream()
+              .flatMap(description -> description.partitions().stream())
+              .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty()));
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot describe topics " + newTopics, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
