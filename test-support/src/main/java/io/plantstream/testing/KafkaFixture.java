@@ -101,8 +101,6 @@ public final class KafkaFixture implements BeforeAllCallback {
           admin.describeTopics(names).allTopicNames().get().values().stream()
               .flatMap(description -> description.partitions().stream())
               .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty()));
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot describe topics " + newTopics, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
