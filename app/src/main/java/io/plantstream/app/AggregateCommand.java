@@ -1,11 +1,15 @@
 package io.plantstream.app;
 
+import io.plantstream.app.http.KpiHttpServer;
 import io.plantstream.schemas.Topics;
 import io.plantstream.streams.EmitMode;
 import io.plantstream.streams.KpiApplication;
 import io.plantstream.streams.KpiConfig;
 import io.plantstream.streams.KpiStreamsConfig;
 import io.plantstream.streams.KpiTopology;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -20,7 +24,8 @@ import picocli.CommandLine.Option;
 @Command(name = "aggregate", mixinStandardHelpOptions = true,
     description = {"Run the Kafka Streams KPI application: plant.telemetry -> per-machine and per-site "
         + "yield, output, uptime and OEE per 1-minute and 1-hour window.",
-        "Start more instances with the same --application-id to share the partitions."})
+        "Start more instances with the same --application-id to share the partitions; with --http-port "
+            + "any instance answers KPI queries for all of them."})
 final class AggregateCommand implements Callable<Integer> {
 
   private static final Logger log = LoggerFactory.getLogger(AggregateCommand.class);
@@ -44,8 +49,22 @@ final class AggregateCommand implements Callable<Integer> {
       description = "How long after its end a window still accepts events, in event time (default: ${DEFAULT-VALUE}).")
   Duration grace;
 
+  @Option(names = "--http-port", paramLabel = "PORT",
+      description = {"Serve HTTP on this port: GET /sites, /sites/{site}/kpis, /machines/{machine}/kpis, "
+          + "/health, /metrics (0: any free port; default: no HTTP server).",
+          "The instance advertises it to the others (application.server) so any instance answers for all."})
+  Integer httpPort;
+
+  @Option(names = "--http-host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+      description = "Address the HTTP server listens on (default: ${DEFAULT-VALUE}, this host only; "
+          + "0.0.0.0 for every interface, advertised under this host's name).")
+  String httpHost;
+
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws Exception {
+    if (httpPort != null && (httpPort < 0 || httpPort > 65_535)) {
+      throw new UsageException("--http-port must be between 0 and 65535, was " + httpPort);
+    }
     Topics topics = common.topics();
     KpiConfig config = KpiConfig.defaults().withGrace(grace).withEmit(emit);
     try (KafkaCluster cluster = KafkaCluster.connect(common.clientConfig())) {
@@ -53,8 +72,23 @@ final class AggregateCommand implements Callable<Integer> {
           topics.siteKpi1m().name(), topics.siteKpi1h().name(), topics.late().name(), topics.dlq().name());
     }
     Path state = stateDir != null ? stateDir : Path.of("state", applicationId);
-    KpiApplication app = new KpiApplication(KpiTopology.build(topics, config),
-        KpiStreamsConfig.build(common.bootstrapServers, applicationId, state, topics, common.clientConfig()));
+    KpiHttpServer http = httpPort == null ? null : listen();
+    try {
+      String advertised = http == null ? null : advertisedHost(httpHost) + ":" + http.port();
+      KpiApplication app = new KpiApplication(KpiTopology.build(topics, config), KpiStreamsConfig.build(
+          common.bootstrapServers, applicationId, state, topics, common.clientConfig(), advertised));
+      if (http != null) {
+        http.serve(app, topics);
+      }
+      return run(app, state, http);
+    } finally {
+      if (http != null) {
+        http.close();
+      }
+    }
+  }
+
+  private int run(KpiApplication app, Path state, KpiHttpServer http) throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping the KPI application");
@@ -69,6 +103,11 @@ final class AggregateCommand implements Callable<Integer> {
     System.out.println("KPI application '" + applicationId + "' running on " + common.bootstrapServers
         + " (emit " + emit.name().toLowerCase(java.util.Locale.ROOT) + ", grace " + grace.toSeconds()
         + " s, state in " + state + "); Ctrl-C stops it");
+    if (http != null) {
+      System.out.println("HTTP on http://" + hostForUrl(httpHost) + ":" + http.port()
+          + " (advertised as " + app.applicationServer().map(host -> host.host() + ":" + host.port()).orElse("nothing")
+          + "): /sites, /sites/{site}/kpis, /machines/{machine}/kpis, /health, /metrics");
+    }
     while (stopped.getCount() > 0) {
       if (app.awaitFailure(Duration.ofSeconds(1))) {
         throw new IllegalStateException("the KPI application stopped (state " + app.state()
@@ -76,5 +115,36 @@ final class AggregateCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private KpiHttpServer listen() {
+    try {
+      return KpiHttpServer.start(httpHost, httpPort);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot listen on " + httpHost + ":" + httpPort + " (" + e.getMessage()
+          + "); choose another --http-port, or 0 for any free one");
+    }
+  }
+
+  /** The name other instances reach this one by: the bind address, or this host's name for a wildcard. */
+  private static String advertisedHost(String bindHost) {
+    if (!isWildcard(bindHost)) {
+      return bindHost.contains(":") && !bindHost.startsWith("[") ? "[" + bindHost + "]" : bindHost;
+    }
+    try {
+      return InetAddress.getLocalHost().getCanonicalHostName();
+    } catch (UnknownHostException e) {
+      log.warn("cannot tell this host's name ({}); advertising localhost: set application.server in "
+          + "--command-config to the name other instances reach this one by", e.getMessage());
+      return "localhost";
+    }
+  }
+
+  private static String hostForUrl(String bindHost) {
+    return isWildcard(bindHost) ? "localhost" : bindHost.contains(":") ? "[" + bindHost + "]" : bindHost;
+  }
+
+  private static boolean isWildcard(String host) {
+    return host.isBlank() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
   }
 }

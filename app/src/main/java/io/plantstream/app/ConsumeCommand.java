@@ -10,6 +10,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,11 +31,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code plant consume TOPIC}: prints the records of a project topic, decoded. */
+/**
+ * {@code plant consume TOPIC}: prints the records of a project topic, decoded.
+ *
+ * <p>JSON lines have the same fields for every topic: {@code topic}, {@code partition},
+ * {@code offset}, {@code timestamp} (ISO-8601 UTC), {@code key} (text) and {@code value} (the record
+ * as {@link RecordJson} writes it; for the DLQ {@code headers}, {@code size} and {@code hexPreview}).
+ */
 @Command(name = "consume", mixinStandardHelpOptions = true,
     description = {"Read a project topic (read_committed) and print its records decoded.",
         "With --from-beginning it stops at the end offsets it found at start, unless --follow; "
-            + "without it, it waits for new records (--timeout, --max or Ctrl-C end it)."})
+            + "without it, it waits for new records (--timeout, --max or Ctrl-C end it).",
+        "With --latest it reads a KPI topic (or plant.machines) from the beginning to the end offsets found at "
+            + "start and prints only the newest record of each key, by window then key."})
 final class ConsumeCommand implements Callable<Integer> {
 
   /** Output format. */
@@ -54,6 +65,11 @@ final class ConsumeCommand implements Callable<Integer> {
   @Option(names = "--follow", description = "Keep waiting for new records after reaching the end.")
   boolean follow;
 
+  @Option(names = "--latest",
+      description = "Only the newest record per key (compacted KPI topics: the authoritative one), "
+          + "from the beginning up to the end offsets found at start.")
+  boolean latest;
+
   @Option(names = "--max", paramLabel = "N", description = "Stop after N records.")
   Long max;
 
@@ -66,6 +82,9 @@ final class ConsumeCommand implements Callable<Integer> {
 
   private final AtomicBoolean stop = new AtomicBoolean();
 
+  /** One record read, with its decoded value. */
+  private record Decoded(ConsumerRecord<byte[], byte[]> record, Object value) {}
+
   @Override
   public Integer call() {
     if (max != null && max < 1) {
@@ -73,6 +92,13 @@ final class ConsumeCommand implements Callable<Integer> {
     }
     Topics topics = common.topics();
     Decoder decoder = decoderFor(topics, topicName);
+    if (latest && follow) {
+      throw new UsageException("--latest reads up to the end offsets found at start; it cannot --follow");
+    }
+    if (latest && !decoder.keyed()) {
+      throw new UsageException("--latest keeps the newest record per key of a KPI topic or "
+          + topics.machines().name() + "; " + topicName + " is not one");
+    }
     try (KafkaCluster cluster = KafkaCluster.connect(common.clientConfig())) {
       cluster.requireTopics(topicName);
     }
@@ -90,23 +116,23 @@ final class ConsumeCommand implements Callable<Integer> {
       }
     }, "consume-stop");
     Runtime.getRuntime().addShutdownHook(hook);
-    long printed = 0;
+    Printer printer = new Printer(out, decoder);
+    Map<String, Decoded> newest = new LinkedHashMap<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = consumer.partitionsFor(topicName, Duration.ofSeconds(15)).stream()
           .map(info -> new TopicPartition(topicName, info.partition())).toList();
       consumer.assign(partitions);
-      if (fromBeginning) {
+      if (fromBeginning || latest) {
         consumer.seekToBeginning(partitions);
       } else {
         consumer.seekToEnd(partitions);
       }
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      boolean stopAtEnd = fromBeginning && !follow;
-      if (format == Format.TABLE && decoder.header() != null) {
-        out.println(decoder.header());
-      }
+      boolean stopAtEnd = (fromBeginning || latest) && !follow;
+      printer.header();
       long lastRecord = System.nanoTime();
+      reading:
       while (!stop.get()) {
         if (stopAtEnd && partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))) {
           break;
@@ -116,16 +142,33 @@ final class ConsumeCommand implements Callable<Integer> {
         }
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           lastRecord = System.nanoTime();
+          if (latest && end.getOrDefault(new TopicPartition(record.topic(), record.partition()), 0L) <= record.offset()) {
+            continue; // written after we started: not part of this snapshot
+          }
           Object value = decoder.decode(record);
           if (site != null && !site.equals(siteOf(value))) {
             continue;
           }
-          out.println(format == Format.JSON ? json(record, value) : decoder.row(record, value));
-          if (out.checkError()) {
-            return 0; // the reader went away (e.g. piped into head): end quietly
+          if (latest) {
+            String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
+            if (record.value() == null) {
+              newest.remove(key); // a tombstone deletes the key
+            } else {
+              newest.put(key, new Decoded(record, value));
+            }
+          } else if (!printer.print(record, value) || max != null && printer.printed() >= max) {
+            break reading;
           }
-          if (max != null && ++printed >= max) {
-            return 0;
+        }
+      }
+      if (latest && !stop.get()) {
+        List<Decoded> rows = new ArrayList<>(newest.values());
+        rows.sort(Comparator.comparing((Decoded row) -> windowStartOf(row.value()),
+                Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(row -> row.record().key() == null ? "" : new String(row.record().key(), StandardCharsets.UTF_8)));
+        for (Decoded row : rows) {
+          if (!printer.print(row.record(), row.value()) || max != null && printer.printed() >= max) {
+            break;
           }
         }
       }
@@ -138,6 +181,36 @@ final class ConsumeCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** Prints records in the chosen format, the table header before the first; notices a closed pipe. */
+  private final class Printer {
+    private final PrintStream out;
+    private final Decoder decoder;
+    private long printed;
+
+    Printer(PrintStream out, Decoder decoder) {
+      this.out = out;
+      this.decoder = decoder;
+    }
+
+    /** Prints the table header, if the format has one. */
+    void header() {
+      if (format == Format.TABLE && decoder.header() != null) {
+        out.println(decoder.header());
+      }
+    }
+
+    /** Prints one record; false when the reader went away (e.g. piped into head), so stop quietly. */
+    boolean print(ConsumerRecord<byte[], byte[]> record, Object value) {
+      out.println(format == Format.JSON ? json(record, value) : decoder.row(record, value));
+      printed++;
+      return !out.checkError();
+    }
+
+    long printed() {
+      return printed;
+    }
   }
 
   private static String json(ConsumerRecord<byte[], byte[]> record, Object value) {
@@ -167,6 +240,16 @@ final class ConsumeCommand implements Callable<Integer> {
     return null;
   }
 
+  private static Instant windowStartOf(Object value) {
+    if (value instanceof MachineKpi kpi) {
+      return kpi.getWindowStart();
+    }
+    if (value instanceof SiteKpi kpi) {
+      return kpi.getWindowStart();
+    }
+    return null;
+  }
+
   /** How the records of one topic are decoded and shown. */
   private interface Decoder {
     Object decode(ConsumerRecord<byte[], byte[]> record);
@@ -174,20 +257,23 @@ final class ConsumeCommand implements Callable<Integer> {
     String header();
 
     String row(ConsumerRecord<byte[], byte[]> record, Object value);
+
+    /** Whether the newest record per key is meaningful (KPI topics, machine metadata). */
+    boolean keyed();
   }
 
   private static Decoder decoderFor(Topics topics, String name) {
     if (name.equals(topics.siteKpi1m().name()) || name.equals(topics.siteKpi1h().name())) {
-      return avro(topics.siteKpi1m(), KpiTable.SITE_HEADER, value -> KpiTable.row((SiteKpi) value));
+      return avro(topics.siteKpi1m(), true, KpiTable.SITE_HEADER, value -> KpiTable.row((SiteKpi) value));
     }
     if (name.equals(topics.machineKpi1m().name())) {
-      return avro(topics.machineKpi1m(), KpiTable.MACHINE_HEADER, value -> KpiTable.row((MachineKpi) value));
+      return avro(topics.machineKpi1m(), true, KpiTable.MACHINE_HEADER, value -> KpiTable.row((MachineKpi) value));
     }
     if (name.equals(topics.telemetry().name()) || name.equals(topics.late().name())) {
-      return avro(topics.telemetry(), null, value -> RecordJson.toJson(value));
+      return avro(topics.telemetry(), false, TopicTable.EVENT_HEADER, value -> TopicTable.row((TelemetryEvent) value));
     }
     if (name.equals(topics.machines().name())) {
-      return avro(topics.machines(), null, value -> RecordJson.toJson(value));
+      return avro(topics.machines(), true, TopicTable.MACHINE_HEADER, value -> TopicTable.row((MachineInfo) value));
     }
     if (name.equals(topics.dlq().name())) {
       return new Decoder() {
@@ -207,12 +293,20 @@ final class ConsumeCommand implements Callable<Integer> {
 
         @Override
         public String header() {
-          return null;
+          return TopicTable.DLQ_HEADER;
         }
 
         @Override
+        @SuppressWarnings("unchecked")
         public String row(ConsumerRecord<byte[], byte[]> record, Object value) {
-          return RecordJson.toJson(value);
+          Map<String, Object> dead = (Map<String, Object>) value;
+          return TopicTable.deadLetter(Instant.ofEpochMilli(record.timestamp()),
+              (Map<String, String>) dead.get("headers"), (Integer) dead.get("size"), (String) dead.get("hexPreview"));
+        }
+
+        @Override
+        public boolean keyed() {
+          return false;
         }
       };
     }
@@ -221,8 +315,7 @@ final class ConsumeCommand implements Callable<Integer> {
     throw new UsageException("'" + name + "' is not a plantstream topic; one of " + String.join(", ", known));
   }
 
-  private static <V> Decoder avro(Topic<String, V> topic, String header,
-      java.util.function.Function<Object, String> row) {
+  private static <V> Decoder avro(Topic<String, V> topic, boolean keyed, String header, Function<Object, String> row) {
     return new Decoder() {
       @Override
       public Object decode(ConsumerRecord<byte[], byte[]> record) {
@@ -240,7 +333,15 @@ final class ConsumeCommand implements Callable<Integer> {
 
       @Override
       public String row(ConsumerRecord<byte[], byte[]> record, Object value) {
+        if (value == null) {
+          return "(tombstone) " + (record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8));
+        }
         return value instanceof Map<?, ?> ? RecordJson.toJson(value) : row.apply(value);
+      }
+
+      @Override
+      public boolean keyed() {
+        return keyed;
       }
     };
   }

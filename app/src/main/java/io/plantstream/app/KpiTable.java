@@ -8,16 +8,22 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 
-/** Aligned text tables of KPI records: yield, uptime and OEE as percentages. */
+/**
+ * Aligned text tables of KPI records: yield, uptime and OEE as percentages, a dash where a ratio is
+ * undefined (no unit, no scheduled time); the machine table shows PRODUCTIVE time in seconds.
+ */
 final class KpiTable {
 
   private static final DateTimeFormatter WINDOW =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
+  /** Header of site KPI rows. */
   static final String SITE_HEADER = String.format(Locale.ROOT, "%-12s %-16s %5s %3s %5s %7s %7s %7s %9s %7s %7s",
       "SITE", "WINDOW (UTC)", "LEN", "REV", "FINAL", "MACHS", "UNITS", "YIELD", "OUTPUT/H", "UPTIME", "OEE");
-  static final String MACHINE_HEADER = String.format(Locale.ROOT, "%-32s %-16s %5s %7s %7s %9s %7s %7s %7s",
-      "MACHINE", "WINDOW (UTC)", "LEN", "UNITS", "YIELD", "OUTPUT/H", "UPTIME", "PROD", "OEE");
+  /** Header of machine KPI rows. */
+  static final String MACHINE_HEADER = String.format(Locale.ROOT,
+      "%-32s %-16s %5s %3s %5s %7s %7s %9s %7s %7s %7s",
+      "MACHINE", "WINDOW (UTC)", "LEN", "REV", "FINAL", "UNITS", "YIELD", "OUTPUT/H", "UPTIME", "PROD", "OEE");
 
   private KpiTable() {}
 
@@ -31,10 +37,11 @@ final class KpiTable {
 
   /** One row of a machine KPI. */
   static String row(MachineKpi kpi) {
-    return String.format(Locale.ROOT, "%-32s %-16s %5s %7d %7s %9.1f %7s %6ds %7s",
+    return String.format(Locale.ROOT, "%-32s %-16s %5s %3d %5s %7d %7s %9.1f %7s %6ds %7s",
         kpi.getMachineId(), WINDOW.format(kpi.getWindowStart()), length(kpi.getWindowStart(), kpi.getWindowEnd()),
-        kpi.getUnitsTotal(), percent(kpi.getYield()), kpi.getOutputPerHour(), percent(kpi.getUptime()),
-        kpi.getStateMillis().getProductive() / 1000, percent(kpi.getOee()));
+        kpi.getRevision(), kpi.getFinal$() ? "yes" : "no", kpi.getUnitsTotal(), percent(kpi.getYield()),
+        kpi.getOutputPerHour(), percent(kpi.getUptime()), kpi.getStateMillis().getProductive() / 1000,
+        percent(kpi.getOee()));
   }
 
   /** A whole table of site KPIs. */

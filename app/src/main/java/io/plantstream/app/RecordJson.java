@@ -13,16 +13,18 @@ import org.apache.avro.generic.IndexedRecord;
 
 /**
  * Avro records as JSON for people and {@code jq}: field names as in the schema, times as ISO-8601
- * UTC strings, enums as their names, a record inside a union tagged with {@code "type"}.
+ * UTC strings, enums as their names, a record inside a union tagged with {@code "type"}. Every
+ * field is written, null or not, so each record type always has the same field names: what
+ * {@code plant consume --format json} prints and the HTTP API of {@code plant aggregate} answers.
  */
-final class RecordJson {
+public final class RecordJson {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private RecordJson() {}
 
   /** One JSON object on one line. */
-  static String toJson(Object value) {
+  public static String toJson(Object value) {
     try {
       return MAPPER.writeValueAsString(toPlain(value));
     } catch (JsonProcessingException e) {
@@ -31,7 +33,7 @@ final class RecordJson {
   }
 
   /** Maps, lists, strings, numbers and booleans only. */
-  static Object toPlain(Object value) {
+  public static Object toPlain(Object value) {
     if (value instanceof IndexedRecord record) {
       Map<String, Object> fields = new LinkedHashMap<>();
       for (Schema.Field field : record.getSchema().getFields()) {

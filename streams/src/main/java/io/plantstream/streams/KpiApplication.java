@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -23,6 +24,8 @@ public final class KpiApplication implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KpiApplication.class);
 
   private final KafkaStreams streams;
+  private final TopologyDescription topology;
+  private final String applicationId;
   private final DeadLetterCounts deadLetters;
   private final HostInfo applicationServer;
   private final CountDownLatch running = new CountDownLatch(1);
@@ -32,6 +35,8 @@ public final class KpiApplication implements AutoCloseable {
   /** An instance of {@code topology} with {@code config}, not yet started. */
   public KpiApplication(Topology topology, Properties config) {
     this.streams = new KafkaStreams(topology, config);
+    this.topology = topology.describe();
+    this.applicationId = config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
     DeadLetterCounts configured = DeadLetterCounts.in(config);
     this.deadLetters = configured != null ? configured : new DeadLetterCounts();
     String server = config.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG, "");
@@ -83,6 +88,16 @@ public final class KpiApplication implements AutoCloseable {
   /** The underlying client, for metrics and interactive queries. */
   public KafkaStreams streams() {
     return streams;
+  }
+
+  /** What the instance runs: sub-topologies, their sources and stores (for finding where a store lives). */
+  public TopologyDescription topology() {
+    return topology;
+  }
+
+  /** The application id, shared by every instance of the application and prefix of its internal topics. */
+  public String applicationId() {
+    return applicationId;
   }
 
   /** Records this instance sent to the dead-letter queue, by reason (zero for all when built without them). */

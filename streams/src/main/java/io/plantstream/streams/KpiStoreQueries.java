@@ -10,7 +10,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -19,6 +23,7 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.TaskMetadata;
 import org.apache.kafka.streams.ThreadMetadata;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -27,8 +32,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Interactive queries of the {@link KpiTopology}'s state stores on one running instance: what this
- * instance holds (its active partitions only, never standby copies), and which instance holds the
- * rest ({@code application.server} of each).
+ * instance holds (its active partitions only, never standby copies), and which instance holds each
+ * partition and key ({@code application.server} of each).
  *
  * <p>Site KPIs live in the site store of their window size, partitioned by {@code siteId@windowStart},
  * so one site's windows are spread over every instance. Machine KPIs are not kept in a store once
@@ -47,46 +52,60 @@ public final class KpiStoreQueries {
   private static final Serializer<String> KEYS = Serdes.String().serializer();
 
   private final KafkaStreams streams;
+  private final TopologyDescription topology;
+  private final String applicationId;
   private final String telemetryTopic;
 
-  /** Queries of {@code streams}, a running {@link KpiTopology} over {@code topics}. */
-  public KpiStoreQueries(KafkaStreams streams, Topics topics) {
-    this.streams = streams;
+  /** Queries of {@code app}, a running {@link KpiTopology} over {@code topics}. */
+  public KpiStoreQueries(KpiApplication app, Topics topics) {
+    this.streams = app.streams();
+    this.topology = app.topology();
+    this.applicationId = app.applicationId();
     this.telemetryTopic = topics.telemetry().name();
   }
 
   /**
-   * The site KPIs of {@code siteId} that this instance holds, with a window start in
-   * [{@code from}, {@code to}) (either null for unbounded), by window start.
+   * The site KPIs of {@code siteId} held here with a window start in [{@code from}, {@code to})
+   * (either null for unbounded), by window start.
+   *
+   * @param partitions the partitions of the site store to read, each of which must be active and
+   *     queryable here (else {@link InvalidStateStoreException}); empty for every partition that is
+   *     queryable here at the moment
    */
-  public List<SiteKpi> localSiteKpis(KpiWindow window, String siteId, Instant from, Instant to) {
+  public List<SiteKpi> localSiteKpis(KpiWindow window, String siteId, Instant from, Instant to,
+      Set<Integer> partitions) {
     List<SiteKpi> found = new ArrayList<>();
-    ReadOnlyKeyValueStore<String, SiteKpi> store = store(window.siteStore());
-    try (KeyValueIterator<String, SiteKpi> site = store.prefixScan(siteId + '@', KEYS)) {
-      site.forEachRemaining(entry -> {
-        if (entry.value.getSiteId().equals(siteId) && within(entry.value.getWindowStart(), from, to)) {
-          found.add(entry.value);
-        }
-      });
+    for (ReadOnlyKeyValueStore<String, SiteKpi> store : this.<SiteKpi>stores(window.siteStore(), partitions)) {
+      try (KeyValueIterator<String, SiteKpi> site = store.prefixScan(siteId + '@', KEYS)) {
+        site.forEachRemaining(entry -> {
+          if (entry.value.getSiteId().equals(siteId) && within(entry.value.getWindowStart(), from, to)) {
+            found.add(entry.value);
+          }
+        });
+      }
     }
     found.sort(Comparator.comparing(SiteKpi::getWindowStart));
     return found;
   }
 
   /**
-   * The latest KPI record of machine {@code machineId} of site {@code siteId} for each window that
-   * this instance holds, with a window start in [{@code from}, {@code to}), by window start.
+   * The latest KPI record of machine {@code machineId} of site {@code siteId} for each window held
+   * here with a window start in [{@code from}, {@code to}), by window start.
+   *
+   * @param partitions as for {@link #localSiteKpis}: the machine parts live with their site window
    */
   public List<MachineKpi> localMachineKpis(KpiWindow window, String siteId, String machineId, Instant from,
-      Instant to) {
+      Instant to, Set<Integer> partitions) {
     List<MachineKpi> found = new ArrayList<>();
-    ReadOnlyKeyValueStore<String, MachineKpi> store = store(window.machinePartsStore());
-    try (KeyValueIterator<String, MachineKpi> parts = store.prefixScan(siteId + '@', KEYS)) {
-      parts.forEachRemaining(entry -> {
-        if (entry.value.getMachineId().equals(machineId) && within(entry.value.getWindowStart(), from, to)) {
-          found.add(entry.value);
-        }
-      });
+    for (ReadOnlyKeyValueStore<String, MachineKpi> store : this.<MachineKpi>stores(window.machinePartsStore(),
+        partitions)) {
+      try (KeyValueIterator<String, MachineKpi> parts = store.prefixScan(siteId + '@', KEYS)) {
+        parts.forEachRemaining(entry -> {
+          if (entry.value.getMachineId().equals(machineId) && within(entry.value.getWindowStart(), from, to)) {
+            found.add(entry.value);
+          }
+        });
+      }
     }
     found.sort(Comparator.comparing(MachineKpi::getWindowStart));
     return found;
@@ -117,15 +136,48 @@ public final class KpiStoreQueries {
     return streams.queryMetadataForKey(window.siteStore(), KpiKeys.of(siteId, windowStart), KEYS);
   }
 
-  /** The instances holding an active part of the site store of {@code window} (and so of its parts store). */
-  public Set<HostInfo> hostsOf(KpiWindow window) {
-    Set<HostInfo> hosts = new LinkedHashSet<>();
-    for (StreamsMetadata instance : streams.streamsMetadataForStore(window.siteStore())) {
-      if (instance.stateStoreNames().contains(window.siteStore())) {
-        hosts.add(instance.hostInfo());
+  /**
+   * Every partition of the site store of {@code window} (and so of its parts store) with the
+   * instance that holds it active, as the current assignment says; empty before the first one.
+   */
+  public Map<Integer, HostInfo> partitionOwners(KpiWindow window) {
+    Set<String> candidates = sourceTopics(window.siteStore());
+    Map<Integer, HostInfo> owners = new TreeMap<>();
+    for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
+      for (TopicPartition partition : instance.topicPartitions()) {
+        if (candidates.contains(partition.topic())) {
+          owners.put(partition.partition(), instance.hostInfo());
+        }
       }
     }
-    return hosts;
+    return owners;
+  }
+
+  /**
+   * The topics that feed the sub-topology holding {@code store}, as they are named on the cluster:
+   * internal (repartition) topics carry the application id as prefix.
+   */
+  private Set<String> sourceTopics(String store) {
+    Set<String> topics = new LinkedHashSet<>();
+    for (TopologyDescription.Subtopology subtopology : topology.subtopologies()) {
+      boolean holdsStore = subtopology.nodes().stream().anyMatch(node ->
+          node instanceof TopologyDescription.Processor processor && processor.stores().contains(store));
+      if (!holdsStore) {
+        continue;
+      }
+      for (TopologyDescription.Node node : subtopology.nodes()) {
+        if (node instanceof TopologyDescription.Source source && source.topicSet() != null) {
+          for (String topic : source.topicSet()) {
+            topics.add(topic);
+            topics.add(applicationId + "-" + topic);
+          }
+        }
+      }
+    }
+    if (topics.isEmpty()) {
+      throw new IllegalArgumentException("no sub-topology holds the store " + store);
+    }
+    return topics;
   }
 
   /**
@@ -169,6 +221,19 @@ public final class KpiStoreQueries {
 
   private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
     return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+  }
+
+  /** One store per requested partition, or one over every queryable local partition when none is requested. */
+  private <V> List<ReadOnlyKeyValueStore<String, V>> stores(String name, Set<Integer> partitions) {
+    if (partitions.isEmpty()) {
+      return List.of(store(name));
+    }
+    List<ReadOnlyKeyValueStore<String, V>> stores = new ArrayList<>();
+    for (int partition : new TreeSet<>(partitions)) {
+      stores.add(streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore())
+          .withPartition(partition)));
+    }
+    return stores;
   }
 
   private static Instant instant(Long millis) {

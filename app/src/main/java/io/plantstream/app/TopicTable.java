@@ -1,0 +1,99 @@
+package io.plantstream.app;
+
+import io.plantstream.avro.Heartbeat;
+import io.plantstream.avro.MachineInfo;
+import io.plantstream.avro.SensorReading;
+import io.plantstream.avro.StateChange;
+import io.plantstream.avro.TelemetryEvent;
+import io.plantstream.avro.UnitCompleted;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Aligned text rows of the topics that are not KPIs ({@link KpiTable} has those): telemetry and
+ * late events, machine metadata and dead letters, as {@code plant consume --format table} prints them.
+ */
+final class TopicTable {
+
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+
+  /** Header of telemetry and late-event rows. */
+  static final String EVENT_HEADER = String.format(Locale.ROOT, "%-23s %-12s %-32s %7s %-9s %s",
+      "EVENT TIME (UTC)", "SITE", "MACHINE", "SEQ", "EVENT", "DETAIL");
+  /** Header of machine metadata rows. */
+  static final String MACHINE_HEADER = String.format(Locale.ROOT, "%-32s %-12s %-28s %-20s %-8s %11s",
+      "MACHINE", "SITE", "LINE", "KIND", "UNIT", "IDEAL CYCLE");
+  /** Header of dead-letter rows. */
+  static final String DLQ_HEADER = String.format(Locale.ROOT, "%-23s %-16s %-36s %6s  %-47s  %s",
+      "TIME (UTC)", "REASON", "SOURCE (TOPIC-PARTITION@OFFSET)", "BYTES", "FIRST 16 BYTES", "MESSAGE");
+
+  private TopicTable() {}
+
+  /** One telemetry event. */
+  static String row(TelemetryEvent event) {
+    Object payload = event.getPayload();
+    String kind;
+    String detail;
+    if (payload instanceof StateChange change) {
+      kind = "state";
+      detail = change.getState() + (change.getReason() == null ? "" : " (" + change.getReason() + ")");
+    } else if (payload instanceof UnitCompleted unit) {
+      kind = "unit";
+      detail = unit.getUnitId() + " " + unit.getOutcome() + (unit.getDefectCode() == null ? "" : " " + unit.getDefectCode());
+    } else if (payload instanceof SensorReading reading) {
+      kind = "sensor";
+      detail = String.format(Locale.ROOT, "%s = %.4g %s", reading.getSensor(), reading.getValue(), reading.getUnit());
+    } else if (payload instanceof Heartbeat heartbeat) {
+      kind = "heartbeat";
+      detail = String.valueOf(heartbeat.getState());
+    } else {
+      kind = "?";
+      detail = String.valueOf(payload);
+    }
+    return String.format(Locale.ROOT, "%-23s %-12s %-32s %7d %-9s %s", TIME.format(event.getEventTime()),
+        event.getSiteId(), event.getMachineId(), event.getSequence(), kind, detail);
+  }
+
+  /** One machine's metadata. */
+  static String row(MachineInfo machine) {
+    return String.format(Locale.ROOT, "%-32s %-12s %-28s %-20s %-8s %11s", machine.getMachineId(),
+        machine.getSiteId(), machine.getLineId(), machine.getKind(), machine.getUnitName(),
+        cycle(machine.getIdealCycleMillis()));
+  }
+
+  /**
+   * One dead letter, from what {@code ConsumeCommand} decodes of it.
+   *
+   * @param timestamp the record timestamp
+   * @param headers its headers as text
+   * @param size its value's length in bytes
+   * @param hexPreview its first bytes in hex
+   */
+  static String deadLetter(Instant timestamp, Map<String, String> headers, int size, String hexPreview) {
+    String source = headers.getOrDefault("__streams.errors.topic", "?") + "-"
+        + headers.getOrDefault("__streams.errors.partition", "?") + "@"
+        + headers.getOrDefault("__streams.errors.offset", "?");
+    String preview = hexPreview.length() > 47 ? hexPreview.substring(0, 47) : hexPreview;
+    return String.format(Locale.ROOT, "%-23s %-16s %-36s %6d  %-47s  %s", TIME.format(timestamp),
+        headers.getOrDefault("plant.dlq.reason", "-"), source, size, preview,
+        headers.getOrDefault("__streams.errors.message", ""));
+  }
+
+  /** An ideal cycle time in the unit that reads best: 850 ms, 24.0 s, 12.5 min, 3.0 h. */
+  static String cycle(long millis) {
+    if (millis < 1_000) {
+      return millis + " ms";
+    }
+    if (millis < 120_000) {
+      return String.format(Locale.ROOT, "%.1f s", millis / 1e3);
+    }
+    if (millis < 7_200_000) {
+      return String.format(Locale.ROOT, "%.1f min", millis / 6e4);
+    }
+    return String.format(Locale.ROOT, "%.1f h", millis / 3.6e6);
+  }
+}

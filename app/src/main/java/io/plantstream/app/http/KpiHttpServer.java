@@ -1,0 +1,115 @@
+package io.plantstream.app.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.plantstream.schemas.Topics;
+import io.plantstream.streams.KpiApplication;
+import io.plantstream.streams.KpiStoreQueries;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server of a KPI application instance ({@code plant aggregate --http-port}), on the JDK's
+ * {@code com.sun.net.httpserver}: {@link KpiApi}'s routes over the instance's state stores.
+ *
+ * <p>It listens from {@link #start} on, so its port is known before the application is built (the
+ * port goes into {@code application.server}); until {@link #serve} hands it the application every
+ * request answers 503.
+ */
+public final class KpiHttpServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(KpiHttpServer.class);
+  private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(15);
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private volatile Router router;
+
+  private KpiHttpServer(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  /** Listens on {@code host:port} (port 0: any free port), answering 503 until {@link #serve}. */
+  public static KpiHttpServer start(String host, int port) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
+    // Requests wait on other instances, which may at that moment wait on this one: no fixed small pool.
+    AtomicInteger threads = new AtomicInteger();
+    ExecutorService executor = new ThreadPoolExecutor(0, 64, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        task -> {
+          Thread thread = new Thread(task, "kpi-http-" + threads.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        }, new ThreadPoolExecutor.CallerRunsPolicy());
+    server.setExecutor(executor);
+    KpiHttpServer http = new KpiHttpServer(server, executor);
+    server.createContext("/", http::handle);
+    server.start();
+    log.info("HTTP server listening on {}:{}", http.address().getHostString(), http.port());
+    return http;
+  }
+
+  /** Serves the KPI API of {@code app}, a KPI topology over {@code topics}. */
+  public void serve(KpiApplication app, Topics topics) {
+    KpiStoreQueries stores = new KpiStoreQueries(app, topics);
+    KpiQueries queries = new InteractiveKpiQueries(stores, app.applicationServer().orElse(null),
+        new HttpForwarder(FORWARD_TIMEOUT));
+    KpiMetrics metrics = new KpiMetrics(app, stores, topics);
+    serve(KpiApi.router(queries, app::state, metrics::scrape));
+  }
+
+  /** Serves {@code routes}. */
+  public void serve(Router routes) {
+    this.router = routes;
+  }
+
+  /** The address it listens on, with the actual port. */
+  public InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  /** The port it listens on. */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** Stops listening and drops open exchanges. */
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private void handle(HttpExchange exchange) {
+    try (exchange) {
+      String method = exchange.getRequestMethod();
+      boolean head = method.equals("HEAD");
+      Router routes = router;
+      ApiResponse response = routes == null
+          ? ApiResponse.error(503, "the KPI application is starting").withHeader("Retry-After", "1")
+          : routes.route(head ? "GET" : method, exchange.getRequestURI().getRawPath(),
+              exchange.getRequestURI().getRawQuery());
+      log.debug("{} {} -> {}", method, exchange.getRequestURI(), response.status());
+      exchange.getResponseHeaders().set("Content-Type", response.contentType());
+      response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+      byte[] body = head ? new byte[0] : response.body();
+      exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
+      if (body.length > 0) {
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(body);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      log.debug("could not answer {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString());
+    }
+  }
+}

@@ -1,0 +1,238 @@
+package io.plantstream.app;
+
+import static io.plantstream.avro.EquipmentState.PRODUCTIVE;
+import static io.plantstream.avro.UnitOutcome.FAIL;
+import static io.plantstream.avro.UnitOutcome.PASS;
+import static io.plantstream.testing.TestMachine.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.plantstream.avro.MachineInfo;
+import io.plantstream.avro.SiteKpi;
+import io.plantstream.avro.TelemetryEvent;
+import io.plantstream.schemas.Topic;
+import io.plantstream.schemas.Topics;
+import io.plantstream.streams.KpiApplication;
+import io.plantstream.streams.KpiConfig;
+import io.plantstream.streams.KpiStreamsConfig;
+import io.plantstream.streams.KpiTopology;
+import io.plantstream.testing.KafkaFixture;
+import io.plantstream.testing.TestMachine;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.avro.Schema;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code plant consume} on every topic of a real pipeline: {@code --latest} keeps the newest record
+ * per key, tables per topic, JSON with the same field names on every line, and a quiet end when
+ * the reader goes away.
+ */
+class ConsumeCommandIT {
+
+  @RegisterExtension static final KafkaFixture kafka = new KafkaFixture();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> LINE_FIELDS = List.of("topic", "partition", "offset", "timestamp", "key", "value");
+
+  /** Two minutes before {@code T0}, so that the hour 09:00 closes too. */
+  private static final Instant START = T0.minusSeconds(120);
+
+  @TempDir static Path stateDir;
+  private static Topics topics;
+
+  @BeforeAll
+  static void runThePipeline() {
+    topics = kafka.uniqueTopics("consume");
+    kafka.createTopics(topics, 2);
+    List<TestMachine> machines = List.of(
+        TestMachine.of("tsmc-phx", "tsmc-phx-litho", "tsmc-phx-litho-euv-01"),
+        TestMachine.of("tsmc-phx", "tsmc-phx-etch", "tsmc-phx-etch-01"),
+        TestMachine.of("amkor-az", "amkor-az-test", "amkor-az-test-01"));
+    List<ProducerRecord<String, MachineInfo>> infos = new ArrayList<>();
+    List<ProducerRecord<String, TelemetryEvent>> events = new ArrayList<>();
+    List<ProducerRecord<String, TelemetryEvent>> late = new ArrayList<>();
+    for (TestMachine machine : machines) {
+      infos.add(new ProducerRecord<>(topics.machines().name(), null, START.toEpochMilli(), machine.id(),
+          machine.info("tool", Duration.ofSeconds(24))));
+      events.add(record(machine.state(PRODUCTIVE, START)));
+      for (Instant t = START.plusSeconds(10); t.isBefore(T0.plusSeconds(270)); t = t.plusSeconds(10)) {
+        events.add(record(t.getEpochSecond() % 30 == 0 ? machine.unit(t.getEpochSecond() % 90 == 0 ? FAIL : PASS, t)
+            : machine.heartbeat(PRODUCTIVE, t)));
+      }
+      late.add(record(machine.heartbeat(PRODUCTIVE, START.plusSeconds(5)))); // sent last: its minute has closed
+    }
+    events.sort(java.util.Comparator.comparing(ProducerRecord::timestamp));
+    events.addAll(late);
+    kafka.send(topics.machines(), infos);
+    kafka.send(topics.telemetry(), events);
+    Topic<byte[], byte[]> raw = new Topic<>(topics.telemetry().name(), topics.dlq().keySerde(), topics.dlq().valueSerde());
+    kafka.send(raw, List.of(new ProducerRecord<>(raw.name(), null, T0.toEpochMilli(),
+        "tsmc-phx-etch-01".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xC3, 0x01, 0x42})));
+
+    try (KpiApplication app = new KpiApplication(KpiTopology.build(topics, KpiConfig.defaults()),
+        KpiStreamsConfig.build(kafka.bootstrapServers(), "consume-it-" + System.nanoTime(), stateDir, topics, Map.of()))) {
+      app.start();
+      await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
+        assertThat(kafka.readAll(topics.siteKpi1m()).stream().filter(r -> r.value().getFinal$()).count())
+            .isGreaterThanOrEqualTo(10);
+        assertThat(kafka.readAll(topics.siteKpi1h())).isNotEmpty();
+        assertThat(kafka.readAll(topics.late())).hasSize(3);
+        assertThat(kafka.readAll(topics.dlq())).hasSize(1);
+      });
+    }
+  }
+
+  @Test
+  void latestPrintsOneRowPerSiteAndWindowWithItsNewestRevision() throws Exception {
+    Map<String, SiteKpi> newest = new TreeMap<>();
+    List<ConsumerRecord<String, SiteKpi>> all = kafka.readAll(topics.siteKpi1m());
+    all.forEach(record -> newest.put(record.key(), record.value()));
+    assertThat(all).as("several revisions per key on the topic").hasSizeGreaterThan(newest.size());
+
+    CliRun table = plant("consume", topics.siteKpi1m().name(), "--latest", "--format", "table");
+    assertThat(table.exitCode()).as(table.err()).isZero();
+    assertThat(table.outLines().get(0)).startsWith("SITE").contains("REV").contains("YIELD").contains("UPTIME");
+    List<String> rows = table.outLines().subList(1, table.outLines().size());
+    List<String> expected = newest.values().stream()
+        .sorted(java.util.Comparator.comparing(SiteKpi::getWindowStart).thenComparing(SiteKpi::getSiteId))
+        .map(KpiTable::row).toList();
+    assertThat(rows).containsExactlyElementsOf(expected);
+    assertThat(rows).allSatisfy(row -> assertThat(row).matches(".*\\d+\\.\\d%.*"));
+
+    CliRun json = plant("consume", topics.siteKpi1m().name(), "--latest", "--format", "json", "--site", "amkor-az");
+    assertThat(json.exitCode()).as(json.err()).isZero();
+    List<JsonNode> lines = parse(json);
+    assertThat(lines).extracting(line -> line.get("key").asText())
+        .containsExactlyElementsOf(newest.keySet().stream().filter(key -> key.startsWith("amkor-az@")).toList());
+    assertThat(lines).allSatisfy(line ->
+        assertThat(line.at("/value/revision").asInt()).isEqualTo(newest.get(line.get("key").asText()).getRevision()));
+  }
+
+  @Test
+  void jsonLinesHaveTheSameFieldNamesOnEveryTopic() throws Exception {
+    for (String topic : List.of(topics.telemetry().name(), topics.machines().name(), topics.machineKpi1m().name(),
+        topics.siteKpi1m().name(), topics.siteKpi1h().name(), topics.late().name(), topics.dlq().name())) {
+      CliRun run = plant("consume", topic, "--from-beginning", "--format", "json");
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      List<JsonNode> lines = parse(run);
+      assertThat(lines).as(topic).isNotEmpty().allSatisfy(line -> {
+        assertThat(fieldNames(line)).isEqualTo(LINE_FIELDS);
+        assertThat(line.get("topic").asText()).isEqualTo(topic);
+        assertThat(Instant.parse(line.get("timestamp").asText())).isNotNull();
+      });
+    }
+    JsonNode site = parse(plant("consume", topics.siteKpi1m().name(), "--from-beginning", "--format", "json",
+        "--max", "1")).get(0);
+    assertThat(fieldNames(site.get("value"))).isEqualTo(
+        SiteKpi.getClassSchema().getFields().stream().map(Schema.Field::name).toList());
+    assertThat(site.at("/value/windowStart").asText()).isEqualTo("2026-11-28T09:58:00Z");
+
+    JsonNode dead = parse(plant("consume", topics.dlq().name(), "--from-beginning", "--format", "json")).get(0);
+    assertThat(dead.at("/value/headers/plant.dlq.reason").asText()).isEqualTo("corrupt");
+    assertThat(dead.at("/value/size").asInt()).isEqualTo(3);
+    assertThat(dead.at("/value/hexPreview").asText()).isEqualTo("c3 01 42");
+  }
+
+  @Test
+  void tablesFitEachTopic() {
+    List<String> telemetry = plant("consume", topics.telemetry().name(), "--from-beginning", "--max", "3",
+        "--site", "amkor-az").outLines();
+    assertThat(telemetry.get(0)).startsWith("EVENT TIME (UTC)").contains("MACHINE").contains("DETAIL");
+    assertThat(telemetry.get(1)).startsWith("2026-11-28 09:58:00.000").contains("amkor-az-test-01")
+        .contains("state").contains("PRODUCTIVE");
+    assertThat(telemetry).hasSize(4);
+
+    List<String> late = plant("consume", topics.late().name(), "--from-beginning").outLines();
+    assertThat(late).hasSize(4).last().asString().contains("heartbeat").contains("09:58:05.000");
+
+    List<String> machines = plant("consume", topics.machines().name(), "--latest").outLines();
+    assertThat(machines.get(0)).startsWith("MACHINE").contains("IDEAL CYCLE");
+    assertThat(machines.subList(1, machines.size())).hasSize(3)
+        .allSatisfy(row -> assertThat(row).endsWith("24.0 s"));
+
+    List<String> kpis = plant("consume", topics.machineKpi1m().name(), "--latest", "--site", "tsmc-phx").outLines();
+    assertThat(kpis.get(0)).startsWith("MACHINE").contains("FINAL");
+    assertThat(kpis.subList(1, kpis.size())).isNotEmpty()
+        .allSatisfy(row -> assertThat(row).startsWith("tsmc-phx-").contains(" yes ").contains("100.0%"));
+
+    List<String> dlq = plant("consume", topics.dlq().name(), "--from-beginning").outLines();
+    assertThat(dlq.get(0)).startsWith("TIME (UTC)").contains("REASON");
+    assertThat(dlq.get(1)).contains("corrupt").contains(topics.telemetry().name() + "-").contains("c3 01 42");
+  }
+
+  @Test
+  void endsQuietlyWhenTheReaderGoesAway() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    OutputStream closedAfterOneLine = new OutputStream() {
+      private int written;
+
+      @Override
+      public void write(int b) throws IOException {
+        if (++written > 200) {
+          throw new IOException("Broken pipe");
+        }
+      }
+    };
+    int code;
+    synchronized (CliRun.class) {
+      PrintStream originalOut = System.out;
+      PrintStream originalErr = System.err;
+      try {
+        System.setOut(new PrintStream(closedAfterOneLine, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        code = PlantCommand.execute("consume", topics.telemetry().name(), "--from-beginning", "--format", "json",
+            "--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", topics.prefix());
+      } finally {
+        System.setOut(originalOut);
+        System.setErr(originalErr);
+      }
+    }
+    assertThat(code).isZero();
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  private static List<JsonNode> parse(CliRun run) throws IOException {
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : run.outLines()) {
+      lines.add(JSON.readTree(line));
+    }
+    return lines;
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      names.add(it.next());
+    }
+    return names;
+  }
+
+  private static ProducerRecord<String, TelemetryEvent> record(TelemetryEvent event) {
+    return new ProducerRecord<>(topics.telemetry().name(), null, event.getEventTime().toEpochMilli(),
+        event.getMachineId(), event);
+  }
+
+  private static CliRun plant(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", topics.prefix()));
+    return CliRun.plant(all.toArray(String[]::new));
+  }
+}

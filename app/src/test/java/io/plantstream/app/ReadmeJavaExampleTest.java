@@ -1,0 +1,85 @@
+package io.plantstream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.plantstream.avro.SiteKpi;
+import io.plantstream.schemas.Topics;
+import java.io.File;
+import java.io.StringWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Java consumer in the README's "Consuming the KPIs" section compiles against the schemas
+ * artifact and kafka-clients alone, so the example a reader copies is one that works.
+ */
+class ReadmeJavaExampleTest {
+
+  @TempDir Path work;
+
+  @Test
+  void theJavaConsumerExampleCompiles() throws Exception {
+    String section = section(Files.readString(readme()), "## Consuming the KPIs");
+    String example = codeBlock(section, "### From Java", "java");
+    assertThat(example).contains("class SiteKpiWatcher").contains("read_committed");
+    Path source = work.resolve("SiteKpiWatcher.java");
+    Files.writeString(source, example);
+    String classpath = Stream.of(Topics.class, SiteKpi.class, KafkaConsumer.class, SpecificRecord.class)
+        .map(ReadmeJavaExampleTest::location).distinct().collect(Collectors.joining(File.pathSeparator));
+
+    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    StringWriter diagnostics = new StringWriter();
+    boolean compiled = compiler.getTask(diagnostics, null, null,
+        List.of("-classpath", classpath, "-d", work.toString(), "-Xlint:all", "-Werror"), null,
+        compiler.getStandardFileManager(null, null, null).getJavaFileObjects(source)).call();
+
+    assertThat(compiled).as("%s", diagnostics).isTrue();
+    assertThat(work.resolve("SiteKpiWatcher.class")).exists();
+  }
+
+  private static Path readme() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.exists(dir.resolve("README.md")) && Files.exists(dir.resolve("schemas"))) {
+        return dir.resolve("README.md");
+      }
+    }
+    throw new IllegalStateException("no README.md above " + Path.of("").toAbsolutePath());
+  }
+
+  /** The text from {@code heading} to the next heading of the same level. */
+  private static String section(String markdown, String heading) {
+    int start = markdown.indexOf("\n" + heading + "\n");
+    assertThat(start).as("README has %s", heading).isNotNegative();
+    String level = heading.substring(0, heading.indexOf(' ') + 1);
+    int end = markdown.indexOf("\n" + level, start + heading.length() + 1);
+    return end < 0 ? markdown.substring(start) : markdown.substring(start, end);
+  }
+
+  /** The first fenced block of {@code language} after {@code heading}. */
+  private static String codeBlock(String markdown, String heading, String language) {
+    int at = markdown.indexOf("\n" + heading + "\n");
+    assertThat(at).as("section has %s", heading).isNotNegative();
+    int open = markdown.indexOf("```" + language + "\n", at);
+    assertThat(open).as("a %s block after %s", language, heading).isNotNegative();
+    int from = open + language.length() + 4;
+    return markdown.substring(from, markdown.indexOf("\n```", from) + 1);
+  }
+
+  private static String location(Class<?> type) {
+    try {
+      return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
