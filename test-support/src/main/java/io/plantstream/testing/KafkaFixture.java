@@ -67,10 +67,18 @@ public final class KafkaFixture implements BeforeAllCallback {
     return broker().kind();
   }
 
-  /** Client properties that reach the broker. */
+  /**
+   * Client properties that reach the broker. Test producers are not idempotent: on the shared
+   * embedded broker an idempotent producer's first batch to a partition was intermittently refused
+   * with OUT_OF_ORDER_SEQUENCE_NUMBER (incoming sequence 0 while the broker held a higher one for
+   * the same producer id) until delivery timed out. Tests read back what is on the topic, so a
+   * retry duplicate could not hide a wrong result; the cause is an open question for the
+   * reliability work.
+   */
   public Map<String, Object> clientConfig() {
     Map<String, Object> config = new HashMap<>();
     config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
     return config;
   }
 
