@@ -81,16 +81,19 @@ public final class DeadLetters {
     return topic.toString();
   }
 
-  /** Records that cannot be deserialized: to the DLQ as {@value #CORRUPT}, and continue. */
-  public static final class OnDeserialization implements DeserializationExceptionHandler {
-    private String dlqTopic;
-    private DeadLetterCounts counts;
+  /** What both handlers read from the configuration: the DLQ topic and this application's counters. */
+  private abstract static class Configured {
+    String dlqTopic;
+    DeadLetterCounts counts;
 
-    @Override
     public void configure(Map<String, ?> configs) {
       dlqTopic = topic(configs);
       counts = DeadLetterCounts.in(configs);
     }
+  }
+
+  /** Records that cannot be deserialized: to the DLQ as {@value #CORRUPT}, and continue. */
+  public static final class OnDeserialization extends Configured implements DeserializationExceptionHandler {
 
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
@@ -101,15 +104,7 @@ public final class DeadLetters {
   }
 
   /** Rejected events: to the DLQ with their reason, and continue; anything else fails the task. */
-  public static final class OnProcessing implements ProcessingExceptionHandler {
-    private String dlqTopic;
-    private DeadLetterCounts counts;
-
-    @Override
-    public void configure(Map<String, ?> configs) {
-      dlqTopic = topic(configs);
-      counts = DeadLetterCounts.in(configs);
-    }
+  public static final class OnProcessing extends Configured implements ProcessingExceptionHandler {
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {

@@ -30,6 +30,9 @@ public final class SiteKpiProcessor implements Processor<String, MachineKpi, Str
   /** Suffix of the store of each machine's latest contribution to a site window. */
   public static final String PARTS_SUFFIX = "-parts";
 
+  private static final org.apache.kafka.common.serialization.StringSerializer KEYS =
+      new org.apache.kafka.common.serialization.StringSerializer();
+
   private final String storeName;
   private final Duration retention;
   private ProcessorContext<String, SiteKpi> context;
@@ -83,7 +86,7 @@ public final class SiteKpiProcessor implements Processor<String, MachineKpi, Str
   private int finalParts(String siteKey) {
     int count = 0;
     try (KeyValueIterator<String, MachineKpi> machineParts = parts.prefixScan(siteKey + '|',
-        new org.apache.kafka.common.serialization.StringSerializer())) {
+        KEYS)) {
       while (machineParts.hasNext()) {
         if (machineParts.next().value.getFinal$()) {
           count++;
@@ -109,7 +112,7 @@ public final class SiteKpiProcessor implements Processor<String, MachineKpi, Str
       sites.delete(key);
       List<String> machineParts = new ArrayList<>();
       try (KeyValueIterator<String, MachineKpi> it = parts.prefixScan(key + '|',
-          new org.apache.kafka.common.serialization.StringSerializer())) {
+          KEYS)) {
         it.forEachRemaining(entry -> machineParts.add(entry.key));
       }
       machineParts.forEach(parts::delete);
