@@ -34,8 +34,10 @@ public final class Topics {
   /** Serde of the KPI topology's internal machine timelines (state store and changelog). */
   public static final AvroSerde<MachineTimeline> TIMELINE_SERDE = AvroSerde.of(MachineTimeline.class);
 
-  /** Topic config bounding how far ahead of the broker's clock a record timestamp may be. */
-  public static final String TIMESTAMP_AFTER_MAX_MS = "message.timestamp.after.max.ms";
+  /** Topic config saying who stamps records: the producer (CreateTime) or the broker. */
+  public static final String TIMESTAMP_TYPE = "message.timestamp.type";
+  /** {@value}: the broker stamps each record with the time it was appended. */
+  public static final String LOG_APPEND_TIME = "LogAppendTime";
 
   private static final Serde<String> KEYS = Serdes.String();
   private static final Serde<byte[]> BYTES = Serdes.ByteArray();
@@ -94,12 +96,15 @@ public final class Topics {
 
   /** Every topic of the project with how it is created. */
   public List<TopicSpec> specs(int telemetryPartitions) {
-    // Record timestamps are event times: simulated and replayed plants run ahead of the broker's
-    // clock, which by default rejects timestamps more than an hour in its future.
-    String anyTime = String.valueOf(Long.MAX_VALUE);
-    Map<String, String> compacted = Map.of("cleanup.policy", "compact", TIMESTAMP_AFTER_MAX_MS, anyTime);
+    // The broker stamps records with their arrival time; event time travels in the payload. A broker
+    // judges retention and producer-id expiry by record timestamps, so event times of a replay of
+    // last week would be deleted on arrival and would expire their producer's idempotence state
+    // (producer.id.expiration.ms, one day), after which a transactional producer's next batch is
+    // refused with OUT_OF_ORDER_SEQUENCE_NUMBER for good. Simulated time may also run ahead of the
+    // broker's clock, which CreateTime topics refuse beyond message.timestamp.after.max.ms.
+    Map<String, String> compacted = Map.of("cleanup.policy", "compact", TIMESTAMP_TYPE, LOG_APPEND_TIME);
     Map<String, String> week = Map.of("retention.ms", String.valueOf(7L * 24 * 3600 * 1000),
-        TIMESTAMP_AFTER_MAX_MS, anyTime);
+        TIMESTAMP_TYPE, LOG_APPEND_TIME);
     return List.of(
         new TopicSpec(telemetry().name(), telemetryPartitions, week, "input events, keyed by machine id"),
         new TopicSpec(machines().name(), 1, compacted, "machine metadata, keyed by machine id"),

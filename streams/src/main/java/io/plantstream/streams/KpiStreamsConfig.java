@@ -66,8 +66,9 @@ public final class KpiStreamsConfig {
     // A fresh application id starts from the beginning of the telemetry it finds.
     props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     props.putIfAbsent(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-    // Internal topics carry event-time timestamps too, which may be ahead of the broker's clock.
-    props.putIfAbsent(StreamsConfig.topicPrefix(Topics.TIMESTAMP_AFTER_MAX_MS), String.valueOf(Long.MAX_VALUE));
+    // Internal topics, like the project's own, are stamped by the broker (see Topics#specs): record
+    // timestamps older than a day would expire the transactional producer's state on the broker.
+    props.putIfAbsent(StreamsConfig.topicPrefix(Topics.TIMESTAMP_TYPE), Topics.LOG_APPEND_TIME);
     return props;
   }
 }

@@ -20,6 +20,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -87,9 +88,11 @@ public final class KpiTopology {
     Topic<String, TelemetryEvent> telemetry = topics.telemetry();
     KStream<String, SpecificRecord> timeline = builder
         // Raw bytes in: the processor decodes them itself, keeps them as received, and sends what
-        // does not decode to the DLQ with the reason.
+        // does not decode to the DLQ with the reason. It reads event time from the envelope; Kafka
+        // Streams' record time is the arrival time the broker stamped (Topics#specs), which
+        // nothing here computes with.
         .stream(telemetry.name(), Consumed.with(telemetry.keySerde(), Serdes.ByteArray())
-            .withTimestampExtractor(new EventTimeExtractor())
+            .withTimestampExtractor(new UsePartitionTimeOnInvalidTimestamp())
             .withName("telemetry-source"))
         .process(() -> new MachineTimelineProcessor(config), Named.as("machine-timeline"),
             MachineTimelineProcessor.TIMELINE_STORE, MachineTimelineProcessor.RECENT_STORE,

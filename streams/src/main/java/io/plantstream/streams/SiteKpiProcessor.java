@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -23,12 +22,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * contribution (kept in the parts store, {@code <store>-parts}), so the site is always the sum of
  * each machine's latest record: sums of numerators and denominators, never averages of ratios.
  * {@code final} once as many machines have sent their final record as {@code plant.machines} lists
- * for the site. Aggregates are dropped {@code retention} after their window, in stream time.
+ * for the site. Aggregates are dropped {@code retention} after their window, in event time: the
+ * newest window start this task has seen (record timestamps are arrival times, see
+ * {@link io.plantstream.schemas.Topics#specs}).
  */
 public final class SiteKpiProcessor implements Processor<String, MachineKpi, String, SiteKpi> {
 
   /** Suffix of the store of each machine's latest contribution to a site window. */
   public static final String PARTS_SUFFIX = "-parts";
+
+  private static final long PURGE_INTERVAL = Duration.ofMinutes(1).toMillis();
 
   private static final org.apache.kafka.common.serialization.StringSerializer KEYS =
       new org.apache.kafka.common.serialization.StringSerializer();
@@ -39,6 +42,8 @@ public final class SiteKpiProcessor implements Processor<String, MachineKpi, Str
   private KeyValueStore<String, SiteKpi> sites;
   private KeyValueStore<String, MachineKpi> parts;
   private MachineDirectory machines;
+  private long newestWindowStart = Long.MIN_VALUE;
+  private long purgedAt = Long.MIN_VALUE;
 
   /** A processor keeping its aggregates in {@code storeName} for {@code retention}. */
   public SiteKpiProcessor(String storeName, Duration retention) {
@@ -52,7 +57,6 @@ public final class SiteKpiProcessor implements Processor<String, MachineKpi, Str
     this.sites = context.getStateStore(storeName);
     this.parts = context.getStateStore(storeName + PARTS_SUFFIX);
     this.machines = new MachineDirectory(context.getStateStore(MachineDirectory.STORE));
-    context.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, this::purge);
   }
 
   @Override
@@ -61,7 +65,15 @@ public final class SiteKpiProcessor implements Processor<String, MachineKpi, Str
     if (machine == null) {
       return;
     }
-    String key = KpiKeys.of(machine.getSiteId(), machine.getWindowStart().toEpochMilli());
+    long windowStart = machine.getWindowStart().toEpochMilli();
+    if (windowStart > newestWindowStart) {
+      newestWindowStart = windowStart;
+      if (newestWindowStart - purgedAt >= PURGE_INTERVAL) {
+        purge(newestWindowStart);
+        purgedAt = newestWindowStart;
+      }
+    }
+    String key = KpiKeys.of(machine.getSiteId(), windowStart);
     String partKey = key + '|' + machine.getMachineId();
     MachineKpi previous = parts.get(partKey);
     if (previous != null && previous.getRevision() >= machine.getRevision()) {
@@ -80,7 +92,7 @@ public final class SiteKpiProcessor implements Processor<String, MachineKpi, Str
     site.setRevision(site.getRevision() + 1);
     site.setFinal$(finalParts(key) >= machines.machinesOfSite(site.getSiteId()));
     sites.put(key, site);
-    context.forward(new Record<>(key, site, record.timestamp()));
+    context.forward(new Record<>(key, site, windowStart));
   }
 
   private int finalParts(String siteKey) {

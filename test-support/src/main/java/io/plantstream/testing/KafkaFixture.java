@@ -48,6 +48,12 @@ public final class KafkaFixture implements BeforeAllCallback {
   /** The broker image used when Docker is available. */
   public static final String KAFKA_IMAGE = "apache/kafka:4.4.0";
 
+  /**
+   * How often the test broker expires idle producer ids (Kafka's default: every 10 minutes). Every
+   * second, so that a record stamped long ago, which expires its producer at once, shows in a test.
+   */
+  private static final long PRODUCER_EXPIRY_CHECK_MS = 1000;
+
   private static final Logger log = LoggerFactory.getLogger(KafkaFixture.class);
   private static final AtomicInteger TOPIC_SEQUENCE = new AtomicInteger();
   private static volatile RunningBroker shared;
@@ -192,13 +198,16 @@ public final class KafkaFixture implements BeforeAllCallback {
     };
     if (docker) {
       log.info("Kafka for tests: Testcontainers {} (Docker engine found)", KAFKA_IMAGE);
-      KafkaContainer container = new KafkaContainer(KAFKA_IMAGE);
+      KafkaContainer container = new KafkaContainer(KAFKA_IMAGE)
+          .withEnv("KAFKA_PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS", String.valueOf(PRODUCER_EXPIRY_CHECK_MS));
       container.start();
       return new RunningBroker("docker", container.getBootstrapServers(), container::stop);
     }
     log.info("Kafka for tests: embedded KRaft broker ({})",
         forced.isEmpty() ? "no Docker engine reachable" : "PLANTSTREAM_TEST_BROKER=embedded");
-    EmbeddedKafkaBroker embedded = EmbeddedKafkaBroker.startDefault();
+    EmbeddedKafkaBroker embedded = EmbeddedKafkaBroker.builder()
+        .config("producer.id.expiration.check.interval.ms", String.valueOf(PRODUCER_EXPIRY_CHECK_MS))
+        .build().start();
     return new RunningBroker("embedded", embedded.bootstrapServers(), embedded::close);
   }
 
