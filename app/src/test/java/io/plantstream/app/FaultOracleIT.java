@@ -71,8 +71,10 @@ class FaultOracleIT {
 
     KpiComparison comparison = KpiComparison.recompute(kafka, topics, simulator.machineInfos(), CONFIG);
     assertThat(comparison.expected().siteHours()).isNotEmpty();
-    assertThat(comparison.expected().deadLetters().values().stream().mapToLong(Long::longValue).sum())
-        .as("DLQ records the oracle finds").isEqualTo(injected.dlqRecords());
+    long deadLetters = comparison.expected().deadLetters().values().stream().mapToLong(Long::longValue).sum();
+    // A skewed event is held until the next in-step event of its partition settles it.
+    assertThat(deadLetters + comparison.expected().held())
+        .as("DLQ records and events still held the oracle finds").isEqualTo(injected.dlqRecords());
     assertThat(comparison.expected().late()).as("late events the oracle finds").hasSize((int) injected.lateRecords());
     assertThat(comparison.expected().duplicates()).as("duplicates the oracle finds").isEqualTo(injected.duplicates());
 
@@ -81,7 +83,7 @@ class FaultOracleIT {
       app.start();
       await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
         comparison.assertComplete();
-        assertThat(kafka.readAllRaw(topics.dlq().name())).hasSize((int) injected.dlqRecords());
+        assertThat(kafka.readAllRaw(topics.dlq().name())).hasSize((int) deadLetters);
       });
       assertThat(app.state().isRunningOrRebalancing()).isTrue();
     }

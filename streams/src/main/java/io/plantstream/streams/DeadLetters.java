@@ -48,25 +48,39 @@ public final class DeadLetters {
 
   static ProducerRecord<byte[], byte[]> record(String dlqTopic, DeadLetterCounts counts, ErrorHandlerContext context,
       byte[] key, byte[] value, Exception error, String reason) {
+    return new ProducerRecord<>(dlqTopic, null, context.timestamp(), key, value,
+        headers(counts, error, reason, context.topic(), context.partition(), context.offset()));
+  }
+
+  /**
+   * Headers for an event the topology itself sends to the DLQ, after holding it (an event ahead of
+   * its partition's clock, found wrong when the partition's other machines went on in step).
+   */
+  static Headers headers(DeadLetterCounts counts, RejectedEventException rejected, String topic, int partition,
+      long offset) {
+    return headers(counts, rejected, rejected.reason().code(), topic, partition, offset);
+  }
+
+  private static Headers headers(DeadLetterCounts counts, Exception error, String reason, String topic,
+      int partition, long offset) {
     Headers headers = new RecordHeaders();
     headers.add(REASON_HEADER, bytes(reason));
     headers.add("__streams.errors.exception", bytes(error.getClass().getName()));
     headers.add("__streams.errors.message", bytes(String.valueOf(error.getMessage())));
-    headers.add("__streams.errors.topic", bytes(context.topic()));
-    headers.add("__streams.errors.partition", bytes(String.valueOf(context.partition())));
-    headers.add("__streams.errors.offset", bytes(String.valueOf(context.offset())));
+    headers.add("__streams.errors.topic", bytes(topic));
+    headers.add("__streams.errors.partition", bytes(String.valueOf(partition)));
+    headers.add("__streams.errors.offset", bytes(String.valueOf(offset)));
     long count = SENT.incrementAndGet();
     if (counts != null) {
       counts.increment(reason);
     }
     if (count <= 10 || count % 1000 == 0) {
-      log.warn("to the DLQ ({} so far): {} at {}-{}@{}: {}", count, reason, context.topic(),
-          context.partition(), context.offset(), error.getMessage());
+      log.warn("to the DLQ ({} so far): {} at {}-{}@{}: {}", count, reason, topic, partition, offset,
+          error.getMessage());
     } else {
-      log.debug("to the DLQ: {} at {}-{}@{}: {}", reason, context.topic(), context.partition(),
-          context.offset(), error.getMessage());
+      log.debug("to the DLQ: {} at {}-{}@{}: {}", reason, topic, partition, offset, error.getMessage());
     }
-    return new ProducerRecord<>(dlqTopic, null, context.timestamp(), key, value, headers);
+    return headers;
   }
 
   private static byte[] bytes(String text) {

@@ -9,7 +9,6 @@ import io.plantstream.schemas.Topic;
 import io.plantstream.schemas.Topics;
 import java.time.Duration;
 import java.util.Map;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -77,6 +76,8 @@ public final class KpiTopology {
         Stores.inMemoryKeyValueStore(MachineTimelineProcessor.RECENT_STORE),
         Serdes.Long(), Serdes.ByteArray()).withCachingEnabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.inMemoryKeyValueStore(MachineTimelineProcessor.HELD_STORE), Serdes.Long(), Serdes.ByteArray()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.inMemoryKeyValueStore(MachineTimelineProcessor.CLOCK_STORE),
         Serdes.String(), Serdes.Long()));
     builder.addStateStore(store(MachineTimelineProcessor.REVISION_STORE, Serdes.Integer()));
@@ -86,7 +87,7 @@ public final class KpiTopology {
     builder.addStateStore(store(SITE_1H_STORE + SiteKpiProcessor.PARTS_SUFFIX, Topics.MACHINE_KPI_SERDE));
 
     Topic<String, TelemetryEvent> telemetry = topics.telemetry();
-    KStream<String, SpecificRecord> timeline = builder
+    KStream<String, Object> timeline = builder
         // Raw bytes in: the processor decodes them itself, keeps them as received, and sends what
         // does not decode to the DLQ with the reason. It reads event time from the envelope; Kafka
         // Streams' record time is the arrival time the broker stamped (Topics#specs), which
@@ -96,11 +97,13 @@ public final class KpiTopology {
             .withName("telemetry-source"))
         .process(() -> new MachineTimelineProcessor(config), Named.as("machine-timeline"),
             MachineTimelineProcessor.TIMELINE_STORE, MachineTimelineProcessor.RECENT_STORE,
-            MachineTimelineProcessor.CLOCK_STORE, MachineTimelineProcessor.REVISION_STORE);
+            MachineTimelineProcessor.CLOCK_STORE, MachineTimelineProcessor.REVISION_STORE,
+            MachineTimelineProcessor.HELD_STORE);
 
-    Map<String, KStream<String, SpecificRecord>> outputs = timeline
+    Map<String, KStream<String, Object>> outputs = timeline
         .split(Named.as("timeline-"))
         .branch((machine, value) -> value instanceof TelemetryEvent, Branched.as("late"))
+        .branch((machine, value) -> value instanceof DeadLetter, Branched.as("dead-letter"))
         .branch((machine, value) -> isMinute(value), Branched.as("minute"))
         .defaultBranch(Branched.as("hour"));
 
@@ -108,6 +111,11 @@ public final class KpiTopology {
         .mapValues(value -> (TelemetryEvent) value, Named.as("as-late-event"))
         .to(topics.late().name(), Produced.with(topics.late().keySerde(), topics.late().valueSerde())
             .withName("late-sink"));
+
+    // Held events found wrong later; what Kafka Streams' handlers send goes to the same topic.
+    outputs.get("timeline-dead-letter")
+        .mapValues(value -> ((DeadLetter) value).value(), Named.as("as-dead-letter"))
+        .to(topics.dlq().name(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("dead-letter-sink"));
 
     KStream<String, MachineKpi> minutes = outputs.get("timeline-minute")
         .mapValues(value -> (MachineKpi) value, Named.as("as-machine-kpi-1m"));
@@ -137,7 +145,7 @@ public final class KpiTopology {
         .to(output.name(), Produced.with(output.keySerde(), output.valueSerde()).withName(name + "-sink"));
   }
 
-  private static boolean isMinute(SpecificRecord value) {
+  private static boolean isMinute(Object value) {
     MachineKpi kpi = (MachineKpi) value;
     return kpi.getWindowEnd().toEpochMilli() - kpi.getWindowStart().toEpochMilli() == KpiConfig.MINUTE;
   }

@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.utils.Bytes;
@@ -38,7 +37,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Input: {@link TelemetryEvent}s keyed by machine id, in partition order. Output (one stream,
  * split downstream by type): a final {@link io.plantstream.avro.MachineKpi} per machine and closed
- * window, and every late {@link TelemetryEvent} as it was received.
+ * window, every late {@link TelemetryEvent} as it was received, and a {@link DeadLetter} for each
+ * held event found to be skewed.
  *
  * <p>How: the partition's stream time is the largest event time seen. The minute windows ending at
  * or before {@link KpiConfig#closedUntil} are closed; an event stamped before that boundary is late.
@@ -51,12 +51,20 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * than {@code forgetAfter}. The close boundary lives in {@value #CLOCK_STORE}; the stream time is
  * the newest recent event's, so a restarted task resumes exactly where it stopped.
  *
+ * <p>An event stamped more than maxFutureSkew ahead of the stream time is held ({@value #HELD_STORE}):
+ * either its machine's clock is wrong or the whole partition was silent and time moved on. The
+ * next in-step event settles it for all held events: each is then admitted if it is no longer
+ * ahead, else sent to the DLQ as {@code future-skew}. If instead held events of a majority of the
+ * partition's live machines (an event accepted within forgetAfter) agree within maxFutureSkew,
+ * the partition's clock jumps to the earliest of them and the held events are settled against it.
+ * One machine with a wrong clock cannot move a partition; a partition back from an outage loses
+ * nothing.
+ *
  * <p>Every store is mirrored in memory and written through: the stores and their changelogs are
  * what survives a restart (the mirrors are reloaded from them in {@link #init}), the mirrors are
  * what the per-event path reads, so no event pays for a store lookup or a deserialization.
  */
-public final class MachineTimelineProcessor
-    implements Processor<String, byte[], String, SpecificRecord> {
+public final class MachineTimelineProcessor implements Processor<String, byte[], String, Object> {
 
   /** Per-machine timelines and open windows. */
   public static final String TIMELINE_STORE = "machine-timeline-store";
@@ -67,6 +75,8 @@ public final class MachineTimelineProcessor
   public static final String RECENT_STORE = "machine-recent-events-store";
   /** The partition's close boundary. */
   public static final String CLOCK_STORE = "partition-clock-store";
+  /** Events stamped more than maxFutureSkew ahead, held by offset until released (see class comment). */
+  public static final String HELD_STORE = "machine-held-events-store";
   /** Revisions already emitted for open windows ({@code machineId@windowStart}), in updates mode. */
   public static final String REVISION_STORE = "machine-kpi-revision-store";
 
@@ -76,17 +86,21 @@ public final class MachineTimelineProcessor
   private static final String CLOSED_UNTIL = "closed-until";
 
   private final KpiConfig config;
-  private ProcessorContext<String, SpecificRecord> context;
+  private ProcessorContext<String, Object> context;
   private KeyValueStore<String, MachineTimeline> timelineStore;
   private KeyValueStore<String, Long> clock;
   private KeyValueStore<String, Integer> revisions;
   private MachineDirectory machines;
   private Sensor duplicates;
   private Sensor lateEvents;
+  private DeadLetterCounts deadLetterCounts;
 
   // In-memory mirrors of the stores, reloaded in init().
   private final Map<String, MachineTimeline> timelines = new HashMap<>();
   private RecentEvents recent;
+  private HeldEvents held;
+  /** Newest accepted event time per machine, for the quorum that accepts a jump of the clock. */
+  private final Map<String, Long> lastAccepted = new HashMap<>();
   private final Set<String> changedSinceUpdate = new TreeSet<>();
   private Long streamTime;
   private Long closedUntil;
@@ -97,10 +111,12 @@ public final class MachineTimelineProcessor
   }
 
   @Override
-  public void init(ProcessorContext<String, SpecificRecord> context) {
+  public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.timelineStore = context.getStateStore(TIMELINE_STORE);
     this.recent = new RecentEvents(context.getStateStore(RECENT_STORE));
+    this.held = new HeldEvents(context.getStateStore(HELD_STORE));
+    this.deadLetterCounts = DeadLetterCounts.in(context.appConfigs());
     this.clock = context.getStateStore(CLOCK_STORE);
     this.revisions = context.getStateStore(REVISION_STORE);
     this.machines = new MachineDirectory(context.getStateStore(MachineDirectory.STORE));
@@ -126,6 +142,10 @@ public final class MachineTimelineProcessor
     recent.reload(closedUntil == null ? Long.MIN_VALUE : closedUntil - config.dedupHorizon().toMillis());
     // The newest accepted event is neither applied nor forgotten yet, so it is still there.
     streamTime = recent.newestTime();
+    held.reload();
+    lastAccepted.clear();
+    timelines.values().forEach(timeline -> lastAccepted.put(timeline.getMachineId(), timeline.getLastEventTime()));
+    recent.from(Long.MIN_VALUE).forEach(this::noteAccepted);
   }
 
   @Override
@@ -136,18 +156,78 @@ public final class MachineTimelineProcessor
     }
     TelemetryEvent event = decode(raw);
     long eventTime = event.getEventTime().toEpochMilli();
-    validate(record.key(), event, eventTime);
+    validate(record.key(), event);
+    long offset = context.recordMetadata().map(m -> m.offset()).orElse(0L);
+    if (isAhead(eventTime)) {
+      held.add(offset, raw, event);
+      Long agreed = held.agreedTime(quorum(), config.maxFutureSkew().toMillis());
+      if (agreed != null) {
+        // Most of the partition's machines agree that time moved on: the partition was silent.
+        streamTime = agreed;
+        releaseHeld();
+      }
+      return;
+    }
+    admit(offset, raw, event);
+    if (!held.isEmpty()) {
+      releaseHeld();
+    }
+  }
+
+  /** More than maxFutureSkew ahead of the partition's stream time. */
+  private boolean isAhead(long eventTime) {
+    return streamTime != null && eventTime > streamTime + config.maxFutureSkew().toMillis();
+  }
+
+  /**
+   * Machines that must agree on a jump of the clock: a majority of those with an event accepted
+   * within forgetAfter of the stream time.
+   */
+  private int quorum() {
+    long since = streamTime - config.forgetAfter().toMillis();
+    long alive = lastAccepted.values().stream().filter(time -> time > since).count();
+    return (int) (alive / 2 + 1);
+  }
+
+  /**
+   * Admits the held events in offset order now that an in-step event or an agreed jump has moved
+   * the stream time; those still ahead of it go to the DLQ: their machine's clock is wrong.
+   */
+  private void releaseHeld() {
+    for (HeldEvents.Held event : held.releaseAll()) {
+      if (isAhead(event.time())) {
+        deadLetter(event);
+      } else {
+        admit(event.offset(), event.raw(), event.event());
+      }
+    }
+  }
+
+  private void deadLetter(HeldEvents.Held event) {
+    RejectedEventException rejected = new RejectedEventException(RejectedEventException.Reason.FUTURE_SKEW,
+        "event " + event.event().getEventId() + " of " + event.event().getMachineId() + " is stamped "
+            + event.event().getEventTime() + ", more than " + config.maxFutureSkew().toSeconds()
+            + " s ahead of the partition's stream time " + java.time.Instant.ofEpochMilli(streamTime));
+    String topic = context.recordMetadata().map(m -> m.topic()).orElse(null);
+    int partition = context.recordMetadata().map(m -> m.partition()).orElse(-1);
+    context.forward(new Record<String, Object>(event.event().getMachineId(), new DeadLetter(event.raw()),
+        event.time(), DeadLetters.headers(deadLetterCounts, rejected, topic, partition, event.offset())));
+  }
+
+  /** Late, duplicate or accepted: the checks of an event that is not ahead of the stream time. */
+  private void admit(long offset, byte[] raw, TelemetryEvent event) {
+    long eventTime = event.getEventTime().toEpochMilli();
     if (closedUntil != null && eventTime < closedUntil) {
       lateEvents.record();
-      context.forward(record.withValue((SpecificRecord) event).withTimestamp(eventTime));
+      context.forward(new Record<String, Object>(event.getMachineId(), event, eventTime));
       return;
     }
     if (recent.contains(event.getEventId())) {
       duplicates.record();
       return;
     }
-    long offset = context.recordMetadata().map(m -> m.offset()).orElse(0L);
     recent.add(eventTime, offset, raw, event);
+    noteAccepted(event);
     if (config.emit() == EmitMode.UPDATES) {
       changedSinceUpdate.add(event.getMachineId());
     }
@@ -173,10 +253,9 @@ public final class MachineTimelineProcessor
 
   /**
    * Rejects, before any state changes, what must not be counted: events of machines that
-   * {@code plant.machines} does not list, impossible field values, and event times more than
-   * maxFutureSkew ahead of the partition's stream time (which would close everyone's windows).
+   * {@code plant.machines} does not list and impossible field values.
    */
-  private void validate(String key, TelemetryEvent event, long eventTime) {
+  private void validate(String key, TelemetryEvent event) {
     String machineId = event.getMachineId();
     if (!machineId.equals(key)) {
       throw new RejectedEventException(RejectedEventException.Reason.INVALID_FIELD,
@@ -196,12 +275,10 @@ public final class MachineTimelineProcessor
       throw new RejectedEventException(RejectedEventException.Reason.INVALID_FIELD,
           "event " + event.getEventId() + ": sensor " + reading.getSensor() + " reads " + reading.getValue());
     }
-    if (streamTime != null && eventTime > streamTime + config.maxFutureSkew().toMillis()) {
-      throw new RejectedEventException(RejectedEventException.Reason.FUTURE_SKEW,
-          "event " + event.getEventId() + " of " + machineId + " is stamped " + event.getEventTime()
-              + ", more than " + config.maxFutureSkew().toSeconds() + " s ahead of the partition's stream time "
-              + java.time.Instant.ofEpochMilli(streamTime));
-    }
+  }
+
+  private void noteAccepted(TelemetryEvent event) {
+    lastAccepted.merge(event.getMachineId(), event.getEventTime().toEpochMilli(), Math::max);
   }
 
   /** Applies every pending event before {@code boundary}, then closes the windows ending by it. */
@@ -225,6 +302,8 @@ public final class MachineTimelineProcessor
     closedUntil = boundary;
     clock.put(CLOSED_UNTIL, closedUntil);
     recent.forgetUpTo(boundary - config.dedupHorizon().toMillis());
+    long aliveSince = streamTime - config.forgetAfter().toMillis();
+    lastAccepted.values().removeIf(time -> time <= aliveSince);
   }
 
 
@@ -337,7 +416,7 @@ public final class MachineTimelineProcessor
       Integer emitted = revisions.delete(KpiKeys.of(timeline.getMachineId(), window.getStart()));
       kpi.setRevision(emitted == null ? 1 : emitted + 1);
     }
-    context.forward(new Record<>(timeline.getMachineId(), (SpecificRecord) kpi, window.getStart()));
+    context.forward(new Record<String, Object>(timeline.getMachineId(), kpi, window.getStart()));
   }
 
   /**
@@ -373,7 +452,7 @@ public final class MachineTimelineProcessor
         revisions.put(key, revision);
         kpi.setRevision(revision);
         kpi.setFinal$(false);
-        context.forward(new Record<>(id, (SpecificRecord) kpi, minute.getStart()));
+        context.forward(new Record<String, Object>(id, kpi, minute.getStart()));
       }
     }
     changedSinceUpdate.clear();

@@ -286,9 +286,11 @@ class KpiTopologyTest {
 
   @Test
   void anEventFarInTheFutureGoesToTheDlqAndClosesNoWindow() {
+    send(etch.state(STANDBY, T0));
     send(litho.state(PRODUCTIVE, T0));
     TelemetryEvent future = litho.unit(PASS, at(T0, "24h"));
     send(future);
+    assertThat(dlq.isEmpty()).as("held until an in-step event says the partition's clock did not move").isTrue();
     heartbeats(litho, PRODUCTIVE, at(T0, "10s"), at(T0, "50s"));
 
     assertThat(machineKpis.isEmpty()).as("no window may close").isTrue();
@@ -297,7 +299,41 @@ class KpiTopologyTest {
     assertThat(header(dead.get(0), DeadLetters.REASON_HEADER)).isEqualTo("future-skew");
     assertThat(header(dead.get(0), "__streams.errors.message")).contains(future.getEventId()).contains("300 s ahead");
     assertThat(dead.get(0).value()).isEqualTo(TOPICS.telemetry().valueSerde().serializer().serialize("t", future));
-    assertThat(header(dead.get(0), "__streams.errors.offset")).isEqualTo("1");
+    assertThat(header(dead.get(0), "__streams.errors.offset")).isEqualTo("2");
+  }
+
+  @Test
+  void aPartitionSilentLongerThanTheSkewLimitResumesWhenItsMachinesAgree() {
+    send(litho.state(PRODUCTIVE, T0));
+    send(etch.state(STANDBY, T0));
+    // The whole partition falls silent for 10 minutes, twice maxFutureSkew.
+    TelemetryEvent lithoBack = litho.unit(PASS, at(T0, "10m5s"));
+    send(lithoBack);
+
+    assertThat(dlq.isEmpty()).as("one machine alone is held, not rejected").isTrue();
+    assertThat(machineKpis.isEmpty()).as("and moves no clock").isTrue();
+
+    send(etch.state(PRODUCTIVE, at(T0, "10m10s")));
+    heartbeats(litho, PRODUCTIVE, at(T0, "10m20s"), at(T0, "12m"));
+
+    assertThat(dlq.isEmpty()).isTrue();
+    Map<String, MachineKpi> out = new java.util.HashMap<>(machineKpis.readKeyValuesToMap());
+    // Stream time 12m closes every window ending by 11m; the unit of 10m5s counts.
+    assertThat(out).containsKeys(key(litho, at(T0, "10m")), key(etch, at(T0, "10m")));
+    assertThat(out.get(key(litho, at(T0, "10m"))).getUnitsTotal()).isEqualTo(1);
+    // Stale after 60 s of silence, so the silent minutes are UNKNOWN, not productive.
+    assertThat(out.get(key(litho, at(T0, "5m"))).getStateMillis()).isEqualTo(states(0, 0, 0, 60_000));
+  }
+
+  @Test
+  void aLoneMachineIsItsPartitionsMajorityAndMovesItsClock() {
+    send(litho.state(PRODUCTIVE, T0));
+    send(litho.unit(PASS, at(T0, "10m")));
+    heartbeats(litho, PRODUCTIVE, at(T0, "10m10s"), at(T0, "11m"));
+
+    // Nothing tells an outage from a wrong clock here: the documented choice is to go on counting.
+    assertThat(dlq.isEmpty()).isTrue();
+    assertThat(machineKpis.readKeyValuesToMap()).containsKey(key(litho, at(T0, "9m")));
   }
 
   @Test

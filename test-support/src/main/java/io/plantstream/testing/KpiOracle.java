@@ -23,13 +23,18 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * README and SPEC §4 and sharing no code with the topology, so that comparing the two proves the
  * topology right.
  *
- * <p>Read the telemetry topic in partition and offset order. Per partition, with {@code maxTime}
- * the largest time of the events accepted before and {@code boundary = floor((maxTime - grace) /
- * 1 min) * 1 min}, each record is, in this order of checks: corrupt (does not decode), invalid
- * (key is not the machine id, site or line not the machine's, non-finite sensor value), of an
- * unknown machine, from the future (time more than maxFutureSkew after {@code maxTime}) — these
- * four go to the DLQ —, late (time before {@code boundary}), a duplicate (an id accepted before
- * whose time is after {@code boundary - dedupHorizon}), or accepted. Per machine, the accepted
+ * <p>Read the telemetry topic in partition and offset order. Each record is first checked for
+ * being corrupt (does not decode), invalid (key is not the machine id, site or line not the
+ * machine's, non-finite sensor value) or of an unknown machine — these go to the DLQ. Per
+ * partition, with {@code maxTime} the largest time of the events accepted before and
+ * {@code boundary = floor((maxTime - grace) / 1 min) * 1 min}, an event stamped more than
+ * maxFutureSkew after {@code maxTime} is held. Any other event is admitted, and then every held
+ * event is settled: admitted if no longer that far ahead, else counted in the DLQ as future-skew.
+ * When held events of more than half the partition's live machines (an accepted event later than
+ * {@code maxTime - forgetAfter}) lie within maxFutureSkew of the earliest of them, {@code maxTime}
+ * becomes that earliest time and the held events are settled. Admitting: late (time before
+ * {@code boundary}), a duplicate (an id accepted before whose time is after
+ * {@code boundary - dedupHorizon}), or accepted. Per machine, the accepted
  * events sorted by (time, offset) define a timeline:
  * between two events the machine is in the state of its latest state change or heartbeat
  * (UNKNOWN before any), except that time more than {@code staleAfter} after an event is UNKNOWN and
@@ -108,10 +113,11 @@ public final class KpiOracle {
    * @param siteMinuteFinal whether each site minute is final
    * @param deadLetters DLQ records per reason (corrupt, invalid-field, unknown-machine, future-skew)
    * @param duplicates accepted-id repeats that were dropped
+   * @param held events ahead of their partition's clock still waiting at the end of the input
    */
   public record Result(Map<String, Window> machineMinutes, Map<String, Window> siteMinutes,
       Map<String, Window> siteHours, List<TelemetryEvent> late, Map<String, Boolean> siteMinuteFinal,
-      Map<String, Long> deadLetters, long duplicates) {}
+      Map<String, Long> deadLetters, long duplicates, long held) {}
 
   /**
    * Recomputes everything from the telemetry records (in partition and offset order) and the
@@ -124,15 +130,14 @@ public final class KpiOracle {
     }
     List<TelemetryEvent> late = new ArrayList<>();
     Map<String, Long> deadLetters = new TreeMap<>();
-    long duplicates = 0;
     Map<String, List<ConsumerRecord<String, TelemetryEvent>>> acceptedByMachine = new TreeMap<>();
     Map<String, Long> finalBoundaryOfMachine = new HashMap<>();
-    for (List<ConsumerRecord<byte[], byte[]>> partition : byPartition.values()) {
-      partition.sort(Comparator.comparingLong(ConsumerRecord::offset));
-      long maxTime = Long.MIN_VALUE;
-      Map<String, Long> acceptedIds = new HashMap<>();
-      List<String> machinesOfPartition = new ArrayList<>();
-      for (ConsumerRecord<byte[], byte[]> raw : partition) {
+    long duplicates = 0;
+    long held = 0;
+    for (List<ConsumerRecord<byte[], byte[]>> inPartition : byPartition.values()) {
+      inPartition.sort(Comparator.comparingLong(ConsumerRecord::offset));
+      Partition partition = new Partition(late, deadLetters, acceptedByMachine);
+      for (ConsumerRecord<byte[], byte[]> raw : inPartition) {
         TelemetryEvent event;
         try {
           event = Topics.TELEMETRY_SERDE.decode(raw.value());
@@ -141,29 +146,17 @@ public final class KpiOracle {
           continue;
         }
         String key = raw.key() == null ? null : new String(raw.key(), StandardCharsets.UTF_8);
-        long time = event.getEventTime().toEpochMilli();
-        String rejection = rejection(key, event, machines.get(event.getMachineId()), time, maxTime);
+        String rejection = rejection(key, event, machines.get(event.getMachineId()));
         if (rejection != null) {
           deadLetters.merge(rejection, 1L, Long::sum);
           continue;
         }
-        if (maxTime != Long.MIN_VALUE && time < boundary(maxTime)) {
-          late.add(event);
-          continue;
-        }
-        Long seen = acceptedIds.get(event.getEventId());
-        if (seen != null && maxTime != Long.MIN_VALUE && seen > boundary(maxTime) - dedupHorizon) {
-          duplicates++;
-          continue;
-        }
-        acceptedIds.put(event.getEventId(), time);
-        maxTime = Math.max(maxTime, time);
-        machinesOfPartition.add(event.getMachineId());
-        acceptedByMachine.computeIfAbsent(event.getMachineId(), m -> new ArrayList<>())
-            .add(new ConsumerRecord<>(raw.topic(), raw.partition(), raw.offset(), key, event));
+        partition.offer(new ConsumerRecord<>(raw.topic(), raw.partition(), raw.offset(), key, event));
       }
-      long finalBoundary = boundary(maxTime);
-      machinesOfPartition.forEach(machine -> finalBoundaryOfMachine.put(machine, finalBoundary));
+      duplicates += partition.duplicates;
+      held += partition.held.size();
+      long finalBoundary = boundary(partition.maxTime);
+      partition.lastAccepted.keySet().forEach(machine -> finalBoundaryOfMachine.put(machine, finalBoundary));
     }
 
     Map<String, Window> machineMinutes = new TreeMap<>();
@@ -193,11 +186,11 @@ public final class KpiOracle {
       long known = machines.values().stream().filter(m -> m.getSiteId().equals(site)).count();
       siteFinal.put(entry.getKey(), entry.getValue().machinesReporting() >= known);
     }
-    return new Result(machineMinutes, siteMinutes, siteHours, late, siteFinal, deadLetters, duplicates);
+    return new Result(machineMinutes, siteMinutes, siteHours, late, siteFinal, deadLetters, duplicates, held);
   }
 
   /** The DLQ reason for an event that must not be counted, or null. */
-  private String rejection(String key, TelemetryEvent event, MachineInfo machine, long time, long maxTime) {
+  private String rejection(String key, TelemetryEvent event, MachineInfo machine) {
     if (!event.getMachineId().equals(key)) {
       return "invalid-field";
     }
@@ -210,10 +203,94 @@ public final class KpiOracle {
     if (event.getPayload() instanceof SensorReading reading && !Double.isFinite(reading.getValue())) {
       return "invalid-field";
     }
-    if (maxTime != Long.MIN_VALUE && time > maxTime + maxFutureSkew) {
-      return "future-skew";
-    }
     return null;
+  }
+
+  /** One partition's clock and what it has seen, fed its valid events in offset order. */
+  private final class Partition {
+    final List<TelemetryEvent> late;
+    final Map<String, Long> deadLetters;
+    final Map<String, List<ConsumerRecord<String, TelemetryEvent>>> acceptedByMachine;
+    final Map<String, Long> acceptedIds = new HashMap<>();
+    final Map<String, Long> lastAccepted = new HashMap<>();
+    final List<ConsumerRecord<String, TelemetryEvent>> held = new ArrayList<>();
+    long maxTime = Long.MIN_VALUE;
+    long duplicates;
+
+    Partition(List<TelemetryEvent> late, Map<String, Long> deadLetters,
+        Map<String, List<ConsumerRecord<String, TelemetryEvent>>> acceptedByMachine) {
+      this.late = late;
+      this.deadLetters = deadLetters;
+      this.acceptedByMachine = acceptedByMachine;
+    }
+
+    void offer(ConsumerRecord<String, TelemetryEvent> record) {
+      if (ahead(record)) {
+        held.add(record);
+        Long agreed = agreedTime();
+        if (agreed != null) {
+          maxTime = agreed;
+          settleHeld();
+        }
+        return;
+      }
+      admit(record);
+      settleHeld();
+    }
+
+    private boolean ahead(ConsumerRecord<String, TelemetryEvent> record) {
+      return maxTime != Long.MIN_VALUE && time(record) > maxTime + maxFutureSkew;
+    }
+
+    /** Earliest time where held events of a majority of live machines lie within maxFutureSkew. */
+    private Long agreedTime() {
+      long live = lastAccepted.values().stream().filter(t -> t > maxTime - forgetAfter).count();
+      long needed = live / 2 + 1;
+      Long agreed = null;
+      for (ConsumerRecord<String, TelemetryEvent> first : held) {
+        long from = time(first);
+        long machines = held.stream().filter(r -> time(r) >= from && time(r) <= from + maxFutureSkew)
+            .map(r -> r.value().getMachineId()).distinct().count();
+        if (machines >= needed && (agreed == null || from < agreed)) {
+          agreed = from;
+        }
+      }
+      return agreed;
+    }
+
+    private void settleHeld() {
+      List<ConsumerRecord<String, TelemetryEvent>> settling = new ArrayList<>(held);
+      held.clear();
+      for (ConsumerRecord<String, TelemetryEvent> record : settling) {
+        if (ahead(record)) {
+          deadLetters.merge("future-skew", 1L, Long::sum);
+        } else {
+          admit(record);
+        }
+      }
+    }
+
+    private void admit(ConsumerRecord<String, TelemetryEvent> record) {
+      TelemetryEvent event = record.value();
+      long time = time(record);
+      if (maxTime != Long.MIN_VALUE && time < boundary(maxTime)) {
+        late.add(event);
+        return;
+      }
+      Long seen = acceptedIds.get(event.getEventId());
+      if (seen != null && maxTime != Long.MIN_VALUE && seen > boundary(maxTime) - dedupHorizon) {
+        duplicates++;
+        return;
+      }
+      acceptedIds.put(event.getEventId(), time);
+      maxTime = Math.max(maxTime, time);
+      lastAccepted.merge(event.getMachineId(), time, Math::max);
+      acceptedByMachine.computeIfAbsent(event.getMachineId(), m -> new ArrayList<>()).add(record);
+    }
+
+    private static long time(ConsumerRecord<String, TelemetryEvent> record) {
+      return record.value().getEventTime().toEpochMilli();
+    }
   }
 
   private long boundary(long streamTime) {
