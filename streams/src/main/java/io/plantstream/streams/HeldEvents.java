@@ -43,11 +43,13 @@ final class HeldEvents {
     }
   }
 
+  /** Holds an event. */
   void add(long offset, byte[] raw, TelemetryEvent event) {
     held.put(offset, new Held(offset, raw, event));
     store.put(offset, raw);
   }
 
+  /** Whether no event is held. */
   boolean isEmpty() {
     return held.isEmpty();
   }
@@ -64,11 +66,15 @@ final class HeldEvents {
 
   /**
    * The earliest event time {@code t} such that held events of at least {@code machines} distinct
-   * machines are stamped in [t, t + span], or null when no such agreement exists.
+   * machines are stamped in [t, t + span]; else, when the held events themselves span more than
+   * {@code span}, the earliest of them; else null.
    */
   Long agreedTime(int machines, long span) {
     List<Held> byTime = new ArrayList<>(held.values());
     byTime.sort((a, b) -> Long.compare(a.time(), b.time()));
+    if (byTime.isEmpty()) {
+      return null;
+    }
     for (int first = 0; first < byTime.size(); first++) {
       long from = byTime.get(first).time();
       Set<String> agreeing = new HashSet<>();
@@ -79,6 +85,7 @@ final class HeldEvents {
         return from;
       }
     }
-    return null;
+    long earliest = byTime.get(0).time();
+    return byTime.get(byTime.size() - 1).time() - earliest > span ? earliest : null;
   }
 }

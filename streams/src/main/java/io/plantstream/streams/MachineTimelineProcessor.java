@@ -56,9 +56,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * next in-step event settles it for all held events: each is then admitted if it is no longer
  * ahead, else sent to the DLQ as {@code future-skew}. If instead held events of a majority of the
  * partition's live machines (an event accepted within forgetAfter) agree within maxFutureSkew,
- * the partition's clock jumps to the earliest of them and the held events are settled against it.
- * One machine with a wrong clock cannot move a partition; a partition back from an outage loses
- * nothing.
+ * the partition's clock jumps to the earliest of them and the held events are settled against it;
+ * so it does when the held events alone span more than maxFutureSkew (a partition with one live
+ * machine, back from an outage). A partition back from an outage loses nothing; one machine with a
+ * wrong clock among others that go on in step cannot move it.
  *
  * <p>Every store is mirrored in memory and written through: the stores and their changelogs are
  * what survives a restart (the mirrors are reloaded from them in {@link #init}), the mirrors are
@@ -181,12 +182,12 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
 
   /**
    * Machines that must agree on a jump of the clock: a majority of those with an event accepted
-   * within forgetAfter of the stream time.
+   * within forgetAfter of the stream time, and at least two.
    */
   private int quorum() {
     long since = streamTime - config.forgetAfter().toMillis();
     long alive = lastAccepted.values().stream().filter(time -> time > since).count();
-    return (int) (alive / 2 + 1);
+    return (int) Math.max(2, alive / 2 + 1);
   }
 
   /**

@@ -326,14 +326,20 @@ class KpiTopologyTest {
   }
 
   @Test
-  void aLoneMachineIsItsPartitionsMajorityAndMovesItsClock() {
+  void aLoneMachineBackFromSilenceIsBelievedOnceItsHeldEventsSpanTheSkewLimit() {
     send(litho.state(PRODUCTIVE, T0));
     send(litho.unit(PASS, at(T0, "10m")));
-    heartbeats(litho, PRODUCTIVE, at(T0, "10m10s"), at(T0, "11m"));
+    heartbeats(litho, PRODUCTIVE, at(T0, "10m10s"), at(T0, "15m"));
 
-    // Nothing tells an outage from a wrong clock here: the documented choice is to go on counting.
+    assertThat(machineKpis.isEmpty()).as("5 minutes of held events are no proof yet").isTrue();
+
+    send(litho.heartbeat(PRODUCTIVE, at(T0, "15m1s")));
+
+    // Nothing else in the partition tells an outage from a wrong clock: after more than 5 minutes
+    // of its own events, the machine is believed and nothing it sent is lost.
     assertThat(dlq.isEmpty()).isTrue();
-    assertThat(machineKpis.readKeyValuesToMap()).containsKey(key(litho, at(T0, "9m")));
+    Map<String, MachineKpi> out = machineKpis.readKeyValuesToMap();
+    assertThat(out.get(key(litho, at(T0, "10m"))).getUnitsTotal()).isEqualTo(1);
   }
 
   @Test

@@ -31,8 +31,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * maxFutureSkew after {@code maxTime} is held. Any other event is admitted, and then every held
  * event is settled: admitted if no longer that far ahead, else counted in the DLQ as future-skew.
  * When held events of more than half the partition's live machines (an accepted event later than
- * {@code maxTime - forgetAfter}) lie within maxFutureSkew of the earliest of them, {@code maxTime}
- * becomes that earliest time and the held events are settled. Admitting: late (time before
+ * {@code maxTime - forgetAfter}), and at least two machines, lie within maxFutureSkew of the
+ * earliest of them, {@code maxTime} becomes that earliest time and the held events are settled;
+ * likewise, with the earliest held time, when the held events span more than maxFutureSkew. Admitting: late (time before
  * {@code boundary}), a duplicate (an id accepted before whose time is after
  * {@code boundary - dedupHorizon}), or accepted. Per machine, the accepted
  * events sorted by (time, offset) define a timeline:
@@ -245,7 +246,7 @@ public final class KpiOracle {
     /** Earliest time where held events of a majority of live machines lie within maxFutureSkew. */
     private Long agreedTime() {
       long live = lastAccepted.values().stream().filter(t -> t > maxTime - forgetAfter).count();
-      long needed = live / 2 + 1;
+      long needed = Math.max(2, live / 2 + 1);
       Long agreed = null;
       for (ConsumerRecord<String, TelemetryEvent> first : held) {
         long from = time(first);
@@ -253,6 +254,13 @@ public final class KpiOracle {
             .map(r -> r.value().getMachineId()).distinct().count();
         if (machines >= needed && (agreed == null || from < agreed)) {
           agreed = from;
+        }
+      }
+      if (agreed == null && !held.isEmpty()) {
+        long earliest = held.stream().mapToLong(Partition::time).min().getAsLong();
+        long latest = held.stream().mapToLong(Partition::time).max().getAsLong();
+        if (latest - earliest > maxFutureSkew) {
+          agreed = earliest;
         }
       }
       return agreed;
