@@ -23,7 +23,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.Value;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -81,7 +83,7 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
   /** Revisions already emitted for open windows ({@code machineId@windowStart}), in updates mode. */
   public static final String REVISION_STORE = "machine-kpi-revision-store";
 
-  /** Scope of the metrics this processor records (duplicate-events, late-events per task). */
+  /** Scope of the metrics this processor records (duplicate-events, late-events, stream-time per task). */
   public static final String METRICS_SCOPE = "plantstream-timeline";
 
   private static final String CLOSED_UNTIL = "closed-until";
@@ -94,6 +96,7 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
   private MachineDirectory machines;
   private Sensor duplicates;
   private Sensor lateEvents;
+  private Sensor streamTimeGauge;
   private DeadLetterCounts deadLetterCounts;
 
   // In-memory mirrors of the stores, reloaded in init().
@@ -126,10 +129,24 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
         Sensor.RecordingLevel.INFO);
     this.lateEvents = context.metrics().addRateTotalSensor(METRICS_SCOPE, task, "late-events",
         Sensor.RecordingLevel.INFO);
+    streamTimeGauge = context.metrics().addSensor(METRICS_SCOPE + "." + task + ".stream-time",
+        Sensor.RecordingLevel.INFO);
+    streamTimeGauge.add(new MetricName("stream-time", "stream-" + METRICS_SCOPE + "-metrics",
+        "The partition's stream time: the largest accepted event time, epoch millis",
+        Map.of("thread-id", Thread.currentThread().getName(), METRICS_SCOPE + "-id", task)), new Value());
     reloadMirrors();
+    if (streamTime != null) {
+      streamTimeGauge.record(streamTime);
+    }
     if (config.emit() == EmitMode.UPDATES) {
       context.schedule(config.updateInterval(), PunctuationType.WALL_CLOCK_TIME, now -> emitUpdates());
     }
+  }
+
+  @Override
+  public void close() {
+    // A task that moves to another instance must not leave its last stream time behind here.
+    context.metrics().removeSensor(streamTimeGauge);
   }
 
   /** Fills the mirrors from the stores, which hold the last committed state after a restart. */
@@ -234,13 +251,14 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
     }
     if (streamTime == null || eventTime > streamTime) {
       streamTime = eventTime;
+      streamTimeGauge.record(streamTime);
     }
     long boundary = config.closedUntil(streamTime);
     if (closedUntil == null) {
       closedUntil = boundary;
       clock.put(CLOSED_UNTIL, closedUntil);
     } else if (boundary > closedUntil) {
-      close(boundary);
+      closeUpTo(boundary);
     }
   }
 
@@ -283,7 +301,7 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
   }
 
   /** Applies every pending event before {@code boundary}, then closes the windows ending by it. */
-  private void close(long boundary) {
+  private void closeUpTo(long boundary) {
     machines.refresh();
     for (TelemetryEvent event : recent.between(closedUntil, boundary)) {
       apply(timelines.computeIfAbsent(event.getMachineId(), id -> newTimeline(event)), event);

@@ -75,6 +75,7 @@ class KpiMetricsIT {
             .containsEntry("plantstream_streams_state{state=\"RUNNING\"}", 1.0);
         // Stream time T0+1m40s, so every window ending by T0+1m10s, floored to the minute, is closed.
         assertThat(only(metrics, "plantstream_closed_until_seconds{partition=\"0\"")).isEqualTo(seconds(at(T0, "1m")));
+        assertThat(only(metrics, "plantstream_stream_time_seconds{partition=\"0\"")).isEqualTo(seconds(at(T0, "1m40s")));
         assertThat(only(metrics, "plantstream_late_events_total{")).isZero();
         assertThat(only(metrics, "plantstream_duplicate_events_total{")).isZero();
         // The minute [T0, T0+1m) closed: its machine and site records were emitted, so their lag was measured.
