@@ -66,8 +66,9 @@ final class HeldEvents {
 
   /**
    * The earliest event time {@code t} such that held events of at least {@code machines} distinct
-   * machines are stamped in [t, t + span]; else, when the held events themselves span more than
-   * {@code span}, the earliest of them; else null.
+   * machines are stamped in [t, t + span]; else the first time {@code t} from which held events
+   * follow each other in time, no more than {@code span} apart, until more than {@code span} after
+   * {@code t} (one machine that kept talking); else null.
    */
   Long agreedTime(int machines, long span) {
     List<Held> byTime = new ArrayList<>(held.values());
@@ -85,7 +86,15 @@ final class HeldEvents {
         return from;
       }
     }
-    long earliest = byTime.get(0).time();
-    return byTime.get(byTime.size() - 1).time() - earliest > span ? earliest : null;
+    long chainStart = byTime.get(0).time();
+    for (int i = 1; i < byTime.size(); i++) {
+      long time = byTime.get(i).time();
+      if (time - byTime.get(i - 1).time() > span) {
+        chainStart = time;
+      } else if (time - chainStart > span) {
+        return chainStart;
+      }
+    }
+    return null;
   }
 }

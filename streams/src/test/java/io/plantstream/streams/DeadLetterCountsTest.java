@@ -62,6 +62,8 @@ class DeadLetterCountsTest {
       send(telemetry, TestMachine.of("tsmc-phx", "tsmc-phx-litho", "ghost").state(PRODUCTIVE, T0));
       send(telemetry, litho.unit(PASS, at(T0, "1h")));
       send(telemetry, litho.unit(PASS, at(T0, "2h")));
+      // The two events ahead are held until an in-step one shows the partition's clock did not move.
+      send(telemetry, litho.heartbeat(PRODUCTIVE, at(T0, "10s")));
     }
 
     assertThat(counts.snapshot()).containsExactlyInAnyOrderEntriesOf(Map.of(

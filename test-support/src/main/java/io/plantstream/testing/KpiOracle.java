@@ -33,7 +33,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * When held events of more than half the partition's live machines (an accepted event later than
  * {@code maxTime - forgetAfter}), and at least two machines, lie within maxFutureSkew of the
  * earliest of them, {@code maxTime} becomes that earliest time and the held events are settled;
- * likewise, with the earliest held time, when the held events span more than maxFutureSkew. Admitting: late (time before
+ * likewise, with the first time from which held events follow each other no more than maxFutureSkew
+ * apart until more than maxFutureSkew later. Admitting: late (time before
  * {@code boundary}), a duplicate (an id accepted before whose time is after
  * {@code boundary - dedupHorizon}), or accepted. Per machine, the accepted
  * events sorted by (time, offset) define a timeline:
@@ -256,14 +257,21 @@ public final class KpiOracle {
           agreed = from;
         }
       }
-      if (agreed == null && !held.isEmpty()) {
-        long earliest = held.stream().mapToLong(Partition::time).min().getAsLong();
-        long latest = held.stream().mapToLong(Partition::time).max().getAsLong();
-        if (latest - earliest > maxFutureSkew) {
-          agreed = earliest;
-        }
+      if (agreed != null) {
+        return agreed;
       }
-      return agreed;
+      long[] times = held.stream().mapToLong(Partition::time).sorted().toArray();
+      for (int start = 0; start < times.length; start++) {
+        int end = start;
+        while (end + 1 < times.length && times[end + 1] - times[end] <= maxFutureSkew) {
+          end++;
+          if (times[end] - times[start] > maxFutureSkew) {
+            return times[start];
+          }
+        }
+        start = end;
+      }
+      return null;
     }
 
     private void settleHeld() {
