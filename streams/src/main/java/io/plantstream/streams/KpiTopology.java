@@ -30,8 +30,10 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * plant.machines  ──► global store machines-store (ideal cycle times, machines per site)
  * plant.telemetry ──► machine-timeline (MachineTimelineProcessor; stores machine-timeline-store,
- *   (key machine)      machine-recent-events-store, partition-clock-store)
+ *   (key machine)      machine-recent-events-store, machine-held-events-store, partition-clock-store,
+ *                      machine-kpi-revision-store)
  *                       ├─ late events ───────────────────────────────► plant.telemetry.late
+ *                       ├─ held events found skewed ──────────────────► plant.telemetry.dlq
  *                       ├─ machine KPI, 1 min ─┬──────────────────────► plant.kpi.machine.1m
  *                       │                      └─ repartition site-kpi-1m by site
  *                       │                         ► site-kpi-1m (SiteKpiProcessor) ► plant.kpi.site.1m
