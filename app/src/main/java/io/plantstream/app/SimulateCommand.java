@@ -1,5 +1,7 @@
 package io.plantstream.app;
 
+import io.plantstream.app.http.KpiHttpServer;
+import io.plantstream.app.http.SimulatorMetrics;
 import io.plantstream.producer.RunLimit;
 import io.plantstream.producer.SimulationRunner;
 import io.plantstream.producer.SimulationSummary;
@@ -13,6 +15,7 @@ import io.plantstream.producer.publish.MachinesPublisher;
 import io.plantstream.producer.publish.TelemetryPublisher;
 import io.plantstream.producer.sim.PlantSimulator;
 import io.plantstream.schemas.Topics;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -72,6 +75,15 @@ final class SimulateCommand implements Callable<Integer> {
               + "day ahead after 10 min), silence (nothing sent for 20-90 min). The exact counts are printed at the end."})
   FaultRates faults = FaultRates.NONE;
 
+  @Option(names = "--http-port", paramLabel = "PORT",
+      description = "Serve GET /metrics (Prometheus: records sent by kind, acknowledged, simulated time, faults, "
+          + "producer metrics) and GET /health on this port while it runs; 0 for any free port.")
+  Integer httpPort;
+
+  @Option(names = "--http-host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+      description = "Address the HTTP server binds to (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+  String httpHost;
+
   @Override
   public Integer call() throws InterruptedException {
     if (events != null && events < 1) {
@@ -82,6 +94,9 @@ final class SimulateCommand implements Callable<Integer> {
     }
     if (rate != null && (!(rate > 0) || rate.isInfinite())) {
       throw new UsageException("--rate must be a positive number of events per second, was " + rate);
+    }
+    if (httpPort != null && (httpPort < 0 || httpPort > 65_535)) {
+      throw new UsageException("--http-port must be between 0 and 65535, was " + httpPort);
     }
     PlantModel model = plant.model();
     PlantSimulator simulator = new PlantSimulator(model, plant.seed,
@@ -94,13 +109,15 @@ final class SimulateCommand implements Callable<Integer> {
     FaultInjector injector = faults.isNone() ? null : new FaultInjector(faults, plant.seed,
         simulator.machines().stream().map(Machine::machineId).toList(), simulator.start(),
         partitions(client, topics.telemetry().name()));
-    run(simulator, client, topics, speed, limit(), rate, injector, summary -> {
-      System.out.println(describe(summary));
-      if (injector != null) {
-        System.out.println(describeFaults(summary.faults()));
-      }
-      System.out.flush();
-    });
+    try (KpiHttpServer http = httpPort == null ? null : listen()) {
+      run(simulator, client, topics, speed, limit(), rate, injector, http, summary -> {
+        System.out.println(describe(summary));
+        if (injector != null) {
+          System.out.println(describeFaults(summary.faults()));
+        }
+        System.out.flush();
+      });
+    }
     return 0;
   }
 
@@ -116,24 +133,40 @@ final class SimulateCommand implements Callable<Integer> {
     }
   }
 
+  private KpiHttpServer listen() {
+    try {
+      KpiHttpServer http = KpiHttpServer.start(httpHost, httpPort);
+      System.out.println("metrics on http://" + httpHost + ":" + http.port() + "/metrics");
+      return http;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot listen on " + httpHost + ":" + httpPort + " (" + e.getMessage()
+          + "); choose another --http-port, or 0 for any free one");
+    }
+  }
+
   private RunLimit limit() {
     return new RunLimit(duration, events == null ? Long.MAX_VALUE : events);
   }
 
   /**
    * Publishes machines, then events until the limit or Ctrl-C, at most {@code rate} records per
-   * second (null: no cap), with faults from {@code faults} (null: none); hands what was published
-   * to {@code report}, also after Ctrl-C (the JVM waits for it), and returns it.
+   * second (null: no cap), with faults from {@code faults} (null: none), its metrics served by
+   * {@code http} (null: none); hands what was published to {@code report}, also after Ctrl-C (the
+   * JVM waits for it), and returns it.
    */
   static SimulationSummary run(PlantSimulator simulator, Map<String, Object> client, Topics topics,
-      Speed speed, RunLimit limit, Double rate, FaultInjector faults, Consumer<SimulationSummary> report)
-      throws InterruptedException {
+      Speed speed, RunLimit limit, Double rate, FaultInjector faults, KpiHttpServer http,
+      Consumer<SimulationSummary> report) throws InterruptedException {
     long machines = MachinesPublisher.publish(client, topics.machines(), simulator.machineInfos(), simulator.start());
     log.info("published {} machines to {}; simulating from {} at speed {}{}{}", machines, topics.machines().name(),
         simulator.start(), speed, rate == null ? "" : ", at most " + rate + " events/s",
         faults == null ? "" : ", with faults");
     try (TelemetryPublisher publisher = new TelemetryPublisher(client, topics.telemetry())) {
-      SimulationRunner runner = SimulationRunner.builder(simulator, publisher)
+      SimulatorMetrics metrics = new SimulatorMetrics(publisher, faults);
+      if (http != null) {
+        http.serve(metrics.router());
+      }
+      SimulationRunner runner = SimulationRunner.builder(simulator, metrics)
           .speed(speed).limit(limit).rate(rate).faults(faults).build();
       CountDownLatch reported = new CountDownLatch(1);
       Thread hook = new Thread(() -> {

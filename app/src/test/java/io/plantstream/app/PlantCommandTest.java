@@ -32,6 +32,7 @@ class PlantCommandTest {
       "simulate --start yesterday                | 'yesterday' is not an instant",
       "simulate --sites nowhere                  | unknown site 'nowhere'",
       "simulate --events 0                       | --events must be at least 1",
+      "simulate --http-port 70000                | --http-port must be between 0 and 65535",
       "aggregate --emit sometimes                | Invalid value for option '--emit'",
       "consume                                   | Missing required parameter: 'TOPIC'",
       "consume not.a.topic                       | 'not.a.topic' is not a plantstream topic",

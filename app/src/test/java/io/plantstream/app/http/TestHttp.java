@@ -20,13 +20,13 @@ import java.util.Map;
  * @param status the HTTP status
  * @param body the body text
  */
-record TestHttp(int status, String body) {
+public record TestHttp(int status, String body) {
 
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** {@code GET http://127.0.0.1:<port><pathAndQuery>}. */
-  static TestHttp get(int port, String pathAndQuery) {
+  public static TestHttp get(int port, String pathAndQuery) {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
         .timeout(Duration.ofSeconds(30)).GET().build();
     try {
@@ -41,7 +41,7 @@ record TestHttp(int status, String body) {
   }
 
   /** The body parsed as JSON. */
-  JsonNode json() {
+  public JsonNode json() {
     try {
       return JSON.readTree(body);
     } catch (IOException e) {
@@ -50,7 +50,7 @@ record TestHttp(int status, String body) {
   }
 
   /** The body as Prometheus samples: {@code name{labels}} as rendered, to its value. */
-  Map<String, Double> samples() {
+  public Map<String, Double> samples() {
     Map<String, Double> samples = new LinkedHashMap<>();
     for (String line : body.split("\n")) {
       if (line.isBlank() || line.startsWith("#")) {

@@ -51,6 +51,11 @@ final class RecordPublisher<V> implements AutoCloseable {
     return acknowledged.get();
   }
 
+  /** The producer's own metrics. */
+  java.util.Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics() {
+    return producer.metrics();
+  }
+
   /** Closes the producer (completing sends); throws a failure not reported before. */
   @Override
   public void close() {

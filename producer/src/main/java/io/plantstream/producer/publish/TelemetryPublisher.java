@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -62,6 +64,11 @@ public final class TelemetryPublisher implements TelemetrySink, AutoCloseable {
   /** Records the broker acknowledged so far. */
   public long acknowledged() {
     return publisher.acknowledged();
+  }
+
+  /** The Kafka producer's own metrics (send rate, errors, latency, buffer), safe to read from any thread. */
+  public Map<MetricName, ? extends Metric> metrics() {
+    return publisher.metrics();
   }
 
   /** Completes outstanding sends and closes the producer; throws a failure not reported before. */

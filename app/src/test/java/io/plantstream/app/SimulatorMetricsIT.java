@@ -1,0 +1,89 @@
+package io.plantstream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.plantstream.app.http.KpiHttpServer;
+import io.plantstream.app.http.TestHttp;
+import io.plantstream.avro.TelemetryEvent;
+import io.plantstream.producer.RunLimit;
+import io.plantstream.producer.SimulationSummary;
+import io.plantstream.producer.Speed;
+import io.plantstream.producer.fault.FaultInjector;
+import io.plantstream.producer.fault.FaultRates;
+import io.plantstream.producer.model.Machine;
+import io.plantstream.producer.model.PlantModel;
+import io.plantstream.producer.sim.PlantSimulator;
+import io.plantstream.schemas.Topic;
+import io.plantstream.schemas.Topics;
+import io.plantstream.testing.KafkaFixture;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@code plant simulate --http-port}: its metrics agree with what reached the topic. */
+class SimulatorMetricsIT {
+
+  @RegisterExtension static final KafkaFixture kafka = new KafkaFixture();
+
+  private static final Instant START = Instant.parse("2026-11-28T06:00:00Z");
+
+  @Test
+  void theMetricsCountWhatTheTopicHolds() throws Exception {
+    Topics topics = kafka.uniqueTopics("sim-metrics");
+    kafka.createTopics(topics, 3);
+    PlantSimulator simulator = new PlantSimulator(PlantModel.loadDefault(), 5L, START, Set.of("wistron-dal"));
+    FaultInjector faults = new FaultInjector(FaultRates.parse("duplicate=0.01,corrupt=0.005"), 5L,
+        simulator.machines().stream().map(Machine::machineId).toList(), START, 3);
+    AtomicReference<Map<String, Double>> scraped = new AtomicReference<>();
+
+    SimulationSummary summary;
+    try (KpiHttpServer http = KpiHttpServer.start("127.0.0.1", 0)) {
+      summary = SimulateCommand.run(simulator, kafka.clientConfig(), topics, Speed.MAX,
+          RunLimit.of(Duration.ofMinutes(20)), null, faults, http, done -> {
+            TestHttp response = TestHttp.get(http.port(), "/metrics");
+            assertThat(response.status()).isEqualTo(200);
+            scraped.set(response.samples());
+          });
+    }
+
+    List<ConsumerRecord<String, byte[]>> onTopic =
+        kafka.readAll(new Topic<>(topics.telemetry().name(), Serdes.String(), Serdes.ByteArray()));
+    Map<String, Long> byKind = new HashMap<>();
+    long newest = Long.MIN_VALUE;
+    for (ConsumerRecord<String, byte[]> record : onTopic) {
+      String kind;
+      try {
+        TelemetryEvent event = Topics.TELEMETRY_SERDE.decode(record.value());
+        kind = switch (event.getPayload().getClass().getSimpleName()) {
+          case "StateChange" -> "state-change";
+          case "UnitCompleted" -> "unit-completed";
+          case "SensorReading" -> "sensor-reading";
+          default -> "heartbeat";
+        };
+        newest = Math.max(newest, event.getEventTime().toEpochMilli());
+      } catch (RuntimeException notAnEvent) {
+        kind = "corrupt";
+      }
+      byKind.merge(kind, 1L, Long::sum);
+    }
+    Map<String, Double> metrics = scraped.get();
+    assertThat(byKind.get("corrupt")).isPositive();
+    for (String kind : List.of("state-change", "unit-completed", "sensor-reading", "heartbeat", "corrupt")) {
+      assertThat(metrics.get("plantstream_simulator_records_sent_total{kind=\"" + kind + "\"}"))
+          .as(kind).isEqualTo(byKind.getOrDefault(kind, 0L).doubleValue());
+    }
+    assertThat(metrics.get("plantstream_simulator_records_acknowledged_total")).isEqualTo((double) onTopic.size());
+    assertThat(metrics.get("plantstream_simulator_simulated_time_seconds")).isEqualTo(newest / 1000.0);
+    assertThat(metrics.get("plantstream_simulator_faults_injected_total{fault=\"duplicate\"}"))
+        .isEqualTo((double) summary.faults().duplicates()).isPositive();
+    assertThat(metrics.get("kafka_producer_record_send_total")).isEqualTo((double) onTopic.size());
+  }
+}
