@@ -46,9 +46,6 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class KpiStoreQueries {
 
-  // Keys of MachineTimelineProcessor.CLOCK_STORE (private there): the partition's stream time and close boundary.
-  private static final String STREAM_TIME_KEY = "stream-time";
-  private static final String CLOSED_UNTIL_KEY = "closed-until";
   private static final Serializer<String> KEYS = Serdes.String().serializer();
 
   private final KafkaStreams streams;
@@ -181,7 +178,7 @@ public final class KpiStoreQueries {
   }
 
   /**
-   * Close boundary (and stream time, where the task stores it) of each telemetry partition whose
+   * Close boundary of each telemetry partition whose
    * task is active here (the machine-timeline tasks), as the task last stored them; tasks whose
    * store is not queryable at the moment are left out.
    */
@@ -198,7 +195,7 @@ public final class KpiStoreQueries {
               MachineTimelineProcessor.CLOCK_STORE, QueryableStoreTypes.<String, Long>keyValueStore())
               .withPartition(partition));
           clocks.add(new PartitionClock(task.taskId().toString(), partition,
-              instant(clock.get(STREAM_TIME_KEY)), instant(clock.get(CLOSED_UNTIL_KEY))));
+              instant(clock.get(MachineTimelineProcessor.CLOSED_UNTIL))));
         } catch (InvalidStateStoreException notNow) {
           // migrating or restoring: this task has no clock to show right now
         }
@@ -213,11 +210,9 @@ public final class KpiStoreQueries {
    *
    * @param task the Kafka Streams task id, e.g. {@code 0_3}
    * @param partition the telemetry partition
-   * @param streamTime the largest accepted event time; null before the first event, or when the
-   *     task does not keep it in {@value MachineTimelineProcessor#CLOCK_STORE}
    * @param closedUntil every window ending at or before it is closed; null before the first event
    */
-  public record PartitionClock(String task, int partition, Instant streamTime, Instant closedUntil) {}
+  public record PartitionClock(String task, int partition, Instant closedUntil) {}
 
   private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
     return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));

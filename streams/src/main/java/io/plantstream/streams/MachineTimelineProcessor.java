@@ -86,7 +86,8 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
   /** Scope of the metrics this processor records (duplicate-events, late-events, stream-time per task). */
   public static final String METRICS_SCOPE = "plantstream-timeline";
 
-  private static final String CLOSED_UNTIL = "closed-until";
+  /** Key of the close boundary in {@value #CLOCK_STORE}. */
+  static final String CLOSED_UNTIL = "closed-until";
 
   private final KpiConfig config;
   private ProcessorContext<String, Object> context;

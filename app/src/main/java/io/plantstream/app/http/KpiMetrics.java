@@ -190,17 +190,14 @@ public final class KpiMetrics {
   }
 
   /**
-   * Stream time per telemetry partition: the {@code stream-time} metric of the timeline scope when
-   * the processor records one, else the value in its clock store; the close boundary from the store.
+   * Stream time per telemetry partition, from the {@code stream-time} metric of the timeline scope;
+   * the close boundary from the partition's clock store.
    */
   private List<MetricFamily> clocks(Map<MetricName, ? extends Metric> metrics) {
     Map<String, Double> streamTime = new TreeMap<>();
     Map<String, Double> closedUntil = new TreeMap<>();
     try {
       for (KpiStoreQueries.PartitionClock clock : stores.localPartitionClocks()) {
-        if (clock.streamTime() != null) {
-          streamTime.put(clock.task(), seconds(clock.streamTime()));
-        }
         if (clock.closedUntil() != null) {
           closedUntil.put(clock.task(), seconds(clock.closedUntil()));
         }
