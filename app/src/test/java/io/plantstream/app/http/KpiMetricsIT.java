@@ -111,8 +111,11 @@ class KpiMetricsIT {
         assertThat(only(metrics, "plantstream_duplicate_events_total{")).isEqualTo(1.0);
         assertThat(only(metrics, "plantstream_closed_until_seconds{partition=\"0\"")).isEqualTo(seconds(at(T0, "1m")));
       });
-      assertThat(kafka.readAll(topics.dlq())).hasSize(3);
-      assertThat(kafka.readAll(topics.late())).hasSize(1);
+      // The counters move when a record is sent; the records show once their transaction commits.
+      await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
+        assertThat(kafka.readAll(topics.dlq())).hasSize(3);
+        assertThat(kafka.readAll(topics.late())).hasSize(1);
+      });
     }
   }
 
