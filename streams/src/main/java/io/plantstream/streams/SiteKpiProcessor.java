@@ -43,7 +43,7 @@ public final class SiteKpiProcessor implements Processor<String, MachineKpi, Str
   private KeyValueStore<String, MachineKpi> parts;
   private MachineDirectory machines;
   private long newestWindowStart = Long.MIN_VALUE;
-  private long purgedAt = Long.MIN_VALUE;
+  private long nextPurge = Long.MIN_VALUE;
 
   /** A processor keeping its aggregates in {@code storeName} for {@code retention}. */
   public SiteKpiProcessor(String storeName, Duration retention) {
@@ -68,9 +68,9 @@ public final class SiteKpiProcessor implements Processor<String, MachineKpi, Str
     long windowStart = machine.getWindowStart().toEpochMilli();
     if (windowStart > newestWindowStart) {
       newestWindowStart = windowStart;
-      if (newestWindowStart - purgedAt >= PURGE_INTERVAL) {
+      if (newestWindowStart >= nextPurge) {
         purge(newestWindowStart);
-        purgedAt = newestWindowStart;
+        nextPurge = newestWindowStart + PURGE_INTERVAL;
       }
     }
     String key = KpiKeys.of(machine.getSiteId(), windowStart);
