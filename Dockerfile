@@ -41,12 +41,16 @@ RUN groupadd --system --gid 10001 plant \
     && chown -R plant:plant /app
 WORKDIR /app
 COPY --from=build /src/app/target/plantstream.jar /app/plantstream.jar
+# `plant` on the PATH, so that `docker compose exec aggregator plant consume ...` reads like ./plant;
+# PLANT_JAVA_OPTS as for ./plant, by default a heap sized from the container's memory limit.
+RUN printf '#!/bin/sh\nexec java ${PLANT_JAVA_OPTS:--XX:MaxRAMPercentage=75} -jar /app/plantstream.jar "$@"\n' \
+      > /usr/local/bin/plant \
+    && chmod 755 /usr/local/bin/plant
 
 # Log file in /app/logs; Kafka Streams state in /app/state/<application-id> (aggregate's default
-# ./state, relative to the working directory). The JVM sizes its heap from the container's limit.
-ENV PLANT_LOG_DIR=/app/logs \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
+# ./state, relative to the working directory).
+ENV PLANT_LOG_DIR=/app/logs
 USER plant
 EXPOSE 8080
-ENTRYPOINT ["java", "-jar", "/app/plantstream.jar"]
+ENTRYPOINT ["plant"]
 CMD ["--help"]

@@ -37,7 +37,8 @@ class DockerfileTest {
   @Test
   void runsThePlantCommandLineAsANonRootUser() {
     assertThat(lines("USER ")).containsExactly("USER plant");
-    assertThat(lines("ENTRYPOINT ")).containsExactly("ENTRYPOINT [\"java\", \"-jar\", \"/app/plantstream.jar\"]");
+    assertThat(lines("ENTRYPOINT ")).containsExactly("ENTRYPOINT [\"plant\"]");
+    assertThat(DOCKERFILE).contains("-jar /app/plantstream.jar \"$@\"").contains("> /usr/local/bin/plant");
     assertThat(DOCKERFILE).contains("useradd --system --uid 10001");
   }
 
