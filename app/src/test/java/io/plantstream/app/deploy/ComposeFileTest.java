@@ -101,6 +101,7 @@ class ComposeFileTest {
       assertThat(COMPOSE.environment(service)).as("service %s", service)
           .containsEntry("PLANT_BOOTSTRAP_SERVERS", "kafka:19092");
     }
+    assertThat(COMPOSE.environment("kafka-ui")).containsEntry("KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS", "kafka:19092");
   }
 
   @Test
