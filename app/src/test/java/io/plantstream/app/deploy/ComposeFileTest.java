@@ -82,7 +82,8 @@ class ComposeFileTest {
       withFlag.add(option.longestName());
       withFlag.add(value);
       ParseResult parsed = parse(withFlag).subcommand();
-      assertThat(String.valueOf((Object) parsed.matchedOptionValue(option.longestName(), null)))
+      Object parsedValue = parsed.matchedOptionValue(option.longestName(), null);
+      assertThat(String.valueOf(parsedValue))
           .as("%s=%s as %s", name, value, option.longestName()).isEqualTo(value);
     });
   }
@@ -120,7 +121,8 @@ class ComposeFileTest {
   void aggregatorReplicasShareTheApplicationIdAndServeHttpOnEveryInterface() {
     Map<String, Object> aggregator = COMPOSE.service("aggregator");
     ParseResult aggregate = parse(COMPOSE.command("aggregator")).subcommand();
-    String port = String.valueOf((Object) aggregate.matchedOptionValue("--http-port", null));
+    Object httpPort = aggregate.matchedOptionValue("--http-port", null);
+    String port = String.valueOf(httpPort);
 
     assertThat(((Number) map(aggregator, "deploy").get("replicas")).intValue()).isGreaterThanOrEqualTo(2);
     assertThat(aggregate.hasMatchedOption("--application-id")).isTrue();

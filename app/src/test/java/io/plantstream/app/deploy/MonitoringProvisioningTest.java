@@ -26,9 +26,9 @@ class MonitoringProvisioningTest {
   void prometheusScrapesEveryAggregatorReplicaOnItsHttpPort() {
     Map<String, Object> config = RepositoryFiles.yaml("deploy/prometheus/prometheus.yml");
     List<Object> jobs = list(config, "scrape_configs");
-    String httpPort = String.valueOf((Object) PlantCommand.commandLine()
-        .parseArgs(COMPOSE.command("aggregator").toArray(String[]::new)).subcommand()
-        .matchedOptionValue("--http-port", null));
+    Object port = PlantCommand.commandLine().parseArgs(COMPOSE.command("aggregator").toArray(String[]::new))
+        .subcommand().matchedOptionValue("--http-port", null);
+    String httpPort = String.valueOf(port);
 
     assertThat(jobs).hasSize(1);
     Object job = jobs.get(0);
