@@ -3,6 +3,7 @@ package io.plantstream.app.http;
 import io.plantstream.app.http.PrometheusText.MetricFamily;
 import io.plantstream.app.http.PrometheusText.Sample;
 import io.plantstream.app.http.PrometheusText.Type;
+import io.plantstream.avro.SiteKpi;
 import io.plantstream.schemas.Topics;
 import io.plantstream.streams.KpiApplication;
 import io.plantstream.streams.KpiStoreQueries;
@@ -10,12 +11,15 @@ import io.plantstream.streams.KpiWindow;
 import io.plantstream.streams.MachineTimelineProcessor;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -30,7 +34,8 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
  * <p>plantstream's own families ({@code plantstream_*}): events in (total and per second), DLQ
  * records by reason, late events and duplicates dropped per task, KPI emission lag (wall-clock time
  * of emission minus the window's end) per KPI topic and task, stream time and close boundary per
- * telemetry partition, and the client state. Then Kafka's own metrics that matter for operating it
+ * telemetry partition, the client state, and per site and window size the KPIs of the newest final
+ * window held here ({@code plantstream_site_*}). Then Kafka's own metrics that matter for operating it
  * ({@code kafka_<group>_<name>}): thread processing and commit rates, dropped records, end-to-end
  * latency of source and sink nodes, consumer lag, producer errors.
  */
@@ -91,6 +96,7 @@ public final class KpiMetrics {
         "Events dropped because their event id was seen before, per task."));
     families.addAll(emissionLag(metrics));
     families.addAll(clocks(metrics));
+    families.addAll(siteKpis());
     families.addAll(kafka(metrics));
     return families;
   }
@@ -219,6 +225,75 @@ public final class KpiMetrics {
         new MetricFamily("plantstream_closed_until_seconds",
             "Close boundary of each telemetry partition active here: every window ending at or before it "
                 + "is closed, in seconds since the epoch.", Type.GAUGE, perPartition(closedUntil)));
+  }
+
+  /**
+   * Per site and window size, the KPIs of the newest final site window in this instance's stores.
+   * Site windows are spread over the instances by key, so with several instances each exports the
+   * newest it holds: {@code plantstream_site_window_start_seconds} tells which is the newest overall.
+   */
+  private List<MetricFamily> siteKpis() {
+    Map<String, List<Sample>> byName = new LinkedHashMap<>();
+    for (SiteGauge gauge : SiteGauge.values()) {
+      byName.put(gauge.name, new ArrayList<>());
+    }
+    try {
+      Set<String> sites = new TreeSet<>();
+      stores.machines().forEach(machine -> sites.add(machine.getSiteId()));
+      for (KpiWindow window : KpiWindow.values()) {
+        for (String site : sites) {
+          stores.localSiteKpis(window, site, null, null, Set.of()).stream()
+              .filter(SiteKpi::getFinal$)
+              .max(Comparator.comparing(SiteKpi::getWindowStart))
+              .ifPresent(kpi -> {
+                Map<String, String> labels = Map.of("site", site, "window", window.label());
+                for (SiteGauge gauge : SiteGauge.values()) {
+                  Double value = gauge.read.apply(kpi);
+                  if (value != null) {
+                    byName.get(gauge.name).add(new Sample(labels, value));
+                  }
+                }
+              });
+        }
+      }
+    } catch (InvalidStateStoreException notQueryable) {
+      // starting or rebalancing: no site KPIs to show right now
+    }
+    return Arrays.stream(SiteGauge.values())
+        .map(gauge -> new MetricFamily(gauge.name, gauge.help, Type.GAUGE, byName.get(gauge.name)))
+        .toList();
+  }
+
+  /** The site KPI gauges; a ratio that is undefined for the window (no unit, no scheduled time) is left out. */
+  enum SiteGauge {
+    WINDOW_START("plantstream_site_window_start_seconds", "Start of the newest final window of the site held "
+        + "here, in seconds since the epoch; the plantstream_site_* gauges of the same labels describe it.",
+        kpi -> kpi.getWindowStart().toEpochMilli() / 1000.0),
+    YIELD("plantstream_site_yield_ratio", "Yield of the site in that window: good units / units completed.",
+        SiteKpi::getYield),
+    OUTPUT("plantstream_site_output_units", "Output of the site in that window: good units completed.",
+        kpi -> (double) kpi.getOutput()),
+    OUTPUT_PER_HOUR("plantstream_site_output_per_hour", "Output of the site in that window, scaled to one hour.",
+        SiteKpi::getOutputPerHour),
+    UNITS("plantstream_site_units_completed", "Units the site completed in that window, good or not.",
+        kpi -> (double) kpi.getUnitsTotal()),
+    UPTIME("plantstream_site_uptime_ratio", "Uptime of the site in that window: up time / (up + down time).",
+        SiteKpi::getUptime),
+    OEE("plantstream_site_oee_ratio", "OEE of the site in that window: availability x performance x quality.",
+        SiteKpi::getOee),
+    MACHINES("plantstream_site_machines_reporting", "Machines of the site that reported that window.",
+        kpi -> (double) kpi.getMachinesReporting());
+
+    /** The family name. */
+    final String name;
+    private final String help;
+    private final Function<SiteKpi, Double> read;
+
+    SiteGauge(String name, String help, Function<SiteKpi, Double> read) {
+      this.name = name;
+      this.help = help;
+      this.read = read;
+    }
   }
 
   /** Samples labelled with the task and its partition (a task id is {@code <subtopology>_<partition>}). */

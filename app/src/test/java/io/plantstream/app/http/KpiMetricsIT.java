@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code GET /metrics} of a running instance on a real broker: the counters stay at zero for good
  * input, and move by exactly one for each corrupt record, unknown machine, future timestamp, late
- * event and duplicate injected; the close boundary follows the partition's events.
+ * event and duplicate injected; the close boundary follows the partition's events; the site gauges
+ * show the newest final site window.
  */
 class KpiMetricsIT {
 
@@ -83,6 +84,17 @@ class KpiMetricsIT {
             .isFinite();
         assertThat(only(metrics, "plantstream_kpi_emission_lag_seconds_max{task=", topics.siteKpi1m().name()))
             .isFinite();
+        // The site's one machine reported the closed minute: the site's newest final window, whose
+        // yield, output and uptime are those of its one unit and its productive minute.
+        String site1m = "{site=\"tsmc-phx\",window=\"1m\"}";
+        assertThat(metrics).containsEntry("plantstream_site_window_start_seconds" + site1m, seconds(T0))
+            .containsEntry("plantstream_site_yield_ratio" + site1m, 1.0)
+            .containsEntry("plantstream_site_output_units" + site1m, 1.0)
+            .containsEntry("plantstream_site_units_completed" + site1m, 1.0)
+            .containsEntry("plantstream_site_output_per_hour" + site1m, 60.0)
+            .containsEntry("plantstream_site_uptime_ratio" + site1m, 1.0)
+            .containsEntry("plantstream_site_machines_reporting" + site1m, 1.0)
+            .doesNotContainKey("plantstream_site_window_start_seconds{site=\"tsmc-phx\",window=\"1h\"}");
         assertThat(metrics.keySet()).anyMatch(name -> name.startsWith("kafka_stream_thread_process_total{"))
             .anyMatch(name -> name.startsWith("kafka_consumer_fetch_manager_records_lag{")
                 && name.contains("topic=\"" + topics.telemetry().name() + "\""))

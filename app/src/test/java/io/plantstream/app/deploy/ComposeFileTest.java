@@ -1,0 +1,185 @@
+package io.plantstream.app.deploy;
+
+import static io.plantstream.app.deploy.RepositoryFiles.list;
+import static io.plantstream.app.deploy.RepositoryFiles.map;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import io.plantstream.app.PlantCommand;
+import io.plantstream.testing.KafkaFixture;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * {@code docker-compose.yml} against the application, without Docker: every plant service's
+ * command parses with the real command line (unknown commands, flags and malformed values fail),
+ * every environment variable given to the plant image is one the application reads, and the wiring
+ * (listeners, start order, replicas, ports, pinned images) holds together.
+ */
+class ComposeFileTest {
+
+  private static final ComposeFile COMPOSE = ComposeFile.load();
+  private static final Pattern ENV_DEFAULT = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)");
+
+  static Stream<String> plantServices() {
+    return COMPOSE.plantServices().stream();
+  }
+
+  @Test
+  void theStackHasTheBrokerTheOneShotTopicsTheSimulatorAndTheAggregator() {
+    assertThat(COMPOSE.serviceNames()).contains("kafka", "topics", "simulator", "aggregator", "kafka-ui",
+        "prometheus", "grafana");
+    assertThat(COMPOSE.plantServices()).containsExactlyInAnyOrder("topics", "simulator", "aggregator");
+    assertThat(COMPOSE.command("topics")).first().isEqualTo("topics");
+    assertThat(COMPOSE.command("simulator")).first().isEqualTo("simulate");
+    assertThat(COMPOSE.command("aggregator")).first().isEqualTo("aggregate");
+    assertThat(COMPOSE.service("topics").get("restart")).isEqualTo("no");
+  }
+
+  @ParameterizedTest
+  @MethodSource("plantServices")
+  void everyPlantServiceCommandParses(String service) {
+    List<String> args = COMPOSE.command(service);
+
+    assertThatCode(() -> parse(args)).as("plant %s (service %s)", String.join(" ", args), service)
+        .doesNotThrowAnyException();
+  }
+
+  /**
+   * Compose gives environment variables, not flags: each one must be the default of an option of
+   * the service's command (and its value must parse there), or a variable the logging reads.
+   */
+  @ParameterizedTest
+  @MethodSource("plantServices")
+  void everyEnvironmentVariableOfAPlantServiceIsReadAndItsValueParses(String service) {
+    List<String> args = COMPOSE.command(service);
+    CommandSpec command = parse(args).subcommand().commandSpec();
+    Set<String> logging = RepositoryFiles.loggingVariables();
+
+    Map<String, String> environment = COMPOSE.environment(service);
+    assertThat(environment).as("service %s", service).isNotEmpty();
+    environment.forEach((name, value) -> {
+      OptionSpec option = optionDefaultingTo(command, name);
+      if (option == null) {
+        assertThat(logging).as("variable %s of service %s: no option of 'plant %s' defaults to it and the "
+            + "logging does not read it", name, service, command.name()).contains(name);
+        return;
+      }
+      List<String> withFlag = new ArrayList<>(args);
+      withFlag.add(option.longestName());
+      withFlag.add(value);
+      ParseResult parsed = parse(withFlag).subcommand();
+      Object parsedValue = parsed.matchedOptionValue(option.longestName(), null);
+      assertThat(String.valueOf(parsedValue))
+          .as("%s=%s as %s", name, value, option.longestName()).isEqualTo(value);
+    });
+  }
+
+  @Test
+  void thePlantServicesReachTheBrokerOnItsInternalListener() {
+    Map<String, String> kafka = COMPOSE.environment("kafka");
+    List<String> advertised = List.of(kafka.get("KAFKA_ADVERTISED_LISTENERS").split(","));
+    String internal = kafka.get("KAFKA_INTER_BROKER_LISTENER_NAME");
+
+    assertThat(advertised).contains(internal + "://kafka:19092").anyMatch(listener -> listener.endsWith("://localhost:9092"));
+    assertThat(kafka.get("KAFKA_PROCESS_ROLES")).isEqualTo("broker,controller");
+    assertThat(list(COMPOSE.service("kafka"), "ports")).contains("9092:9092");
+    assertThat(map(COMPOSE.service("kafka"), "healthcheck")).containsKey("test");
+    for (String service : COMPOSE.plantServices()) {
+      assertThat(COMPOSE.environment(service)).as("service %s", service)
+          .containsEntry("PLANT_BOOTSTRAP_SERVERS", "kafka:19092");
+    }
+    assertThat(COMPOSE.environment("kafka-ui")).containsEntry("KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS", "kafka:19092");
+  }
+
+  @Test
+  void servicesStartWhenWhatTheyNeedIsHealthyOrDone() {
+    assertThat(dependsOn("topics")).containsExactlyEntriesOf(Map.of("kafka", "service_healthy"));
+    assertThat(dependsOn("simulator")).containsExactlyEntriesOf(Map.of("topics", "service_completed_successfully"));
+    assertThat(dependsOn("aggregator")).containsExactlyEntriesOf(Map.of("topics", "service_completed_successfully"));
+    assertThat(dependsOn("kafka-ui")).containsExactlyEntriesOf(Map.of("kafka", "service_healthy"));
+    for (String service : COMPOSE.serviceNames()) {
+      dependsOn(service).forEach((dependency, condition) ->
+          assertThat(COMPOSE.serviceNames()).as("%s depends on %s", service, dependency).contains(dependency));
+    }
+  }
+
+  @Test
+  void aggregatorReplicasShareTheApplicationIdAndServeHttpOnEveryInterface() {
+    Map<String, Object> aggregator = COMPOSE.service("aggregator");
+    ParseResult aggregate = parse(COMPOSE.command("aggregator")).subcommand();
+    Object httpPort = aggregate.matchedOptionValue("--http-port", null);
+    String port = String.valueOf(httpPort);
+
+    assertThat(((Number) map(aggregator, "deploy").get("replicas")).intValue()).isGreaterThanOrEqualTo(2);
+    assertThat(aggregate.hasMatchedOption("--application-id")).isTrue();
+    assertThat((String) aggregate.matchedOptionValue("--http-host", null)).isEqualTo("0.0.0.0");
+    assertThat(list(aggregator, "ports")).singleElement().asString()
+        .as("a host port range, one port per replica").matches("\\d+-\\d+:" + port);
+  }
+
+  @Test
+  void optionalServicesAreInTheirProfiles() {
+    assertThat(list(COMPOSE.service("kafka-ui"), "profiles")).containsExactly("ui");
+    assertThat(list(COMPOSE.service("prometheus"), "profiles")).containsExactly("monitoring");
+    assertThat(list(COMPOSE.service("grafana"), "profiles")).containsExactly("monitoring");
+    for (String core : List.of("kafka", "topics", "simulator", "aggregator")) {
+      assertThat(COMPOSE.service(core)).as(core).doesNotContainKey("profiles");
+    }
+  }
+
+  @Test
+  void everyImageIsPinnedToAVersion() {
+    for (String service : COMPOSE.serviceNames()) {
+      String image = String.valueOf(COMPOSE.service(service).get("image"));
+      if (image.equals(ComposeFile.PLANT_IMAGE)) {
+        assertThat(COMPOSE.service(service)).as("service %s builds the plant image", service).containsKey("build");
+        continue;
+      }
+      assertThat(image).as("image of service %s", service).matches("[a-z0-9./_-]+:v?\\d+(\\.\\d+)+[A-Za-z0-9._-]*");
+    }
+    assertThat(COMPOSE.service("kafka").get("image")).isEqualTo(KafkaFixture.KAFKA_IMAGE);
+  }
+
+  private static CommandLine.ParseResult parse(List<String> args) {
+    return PlantCommand.commandLine().parseArgs(args.toArray(String[]::new));
+  }
+
+  private static Map<String, String> dependsOn(String service) {
+    Map<String, String> conditions = new LinkedHashMap<>();
+    Map<String, Object> dependencies = map(COMPOSE.service(service), "depends_on");
+    dependencies.keySet().forEach(dependency ->
+        conditions.put(dependency, String.valueOf(map(dependencies, dependency).get("condition"))));
+    return conditions;
+  }
+
+  /** The option of {@code command} whose default names environment variable {@code name}, or null. */
+  private static OptionSpec optionDefaultingTo(CommandSpec command, String name) {
+    for (OptionSpec option : command.options()) {
+      String original = option.defaultValueString(false);
+      if (original == null) {
+        continue;
+      }
+      Matcher matcher = ENV_DEFAULT.matcher(original);
+      while (matcher.find()) {
+        if (matcher.group(1).equals(name)) {
+          return option;
+        }
+      }
+    }
+    return null;
+  }
+}
