@@ -124,11 +124,6 @@ public final class PartitionMerge {
         return timestamps()[index];
       }
 
-      @Override
-      public boolean complete() {
-        return finished || caughtUp;
-      }
-
       private long[] timestamps() {
         if (timestamps == null) {
           Iterator<ConsumerRecord<byte[], byte[]>> records = queue.iterator();

@@ -212,7 +212,7 @@ public final class Replayer {
         }
         long timestamp = entry.getKafkaTimestamp().toEpochMilli();
         if (!speed.isMax()) {
-          long at = steady.advance(timestamp, new Following(exhausted));
+          long at = steady.advance(timestamp, new Following());
           if (!pacer.awaitDue(Instant.ofEpochMilli(at), stopped)) {
             return false;
           }
@@ -287,12 +287,7 @@ public final class Replayer {
     /** The timestamps of the records looked ahead at. */
     private final class Following implements SteadyTime.Lookahead {
 
-      private final boolean complete;
       private long[] timestamps;
-
-      Following(boolean complete) {
-        this.complete = complete;
-      }
 
       @Override
       public int size() {
@@ -309,11 +304,6 @@ public final class Replayer {
           }
         }
         return timestamps[index];
-      }
-
-      @Override
-      public boolean complete() {
-        return complete;
       }
     }
   }

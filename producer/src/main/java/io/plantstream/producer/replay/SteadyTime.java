@@ -11,7 +11,8 @@ import java.time.Duration;
  * further ahead is an outlier, a machine with a bad clock, and leaves the time where it is, unless
  * the records that follow confirm the jump: when the next {@code confirmations} timestamps are all
  * that far ahead too, the plant really went quiet for a while and the time jumps to the earliest
- * of them. Without this a replay would wait a day for one event stamped by a clock a day fast.
+ * of them. Without this a replay would wait a day for one event stamped by a clock a day fast. The
+ * last records of a recording cannot be confirmed: far ahead, they go out at once.
  */
 public final class SteadyTime {
 
@@ -61,12 +62,12 @@ public final class SteadyTime {
     if (timestamp <= bound) {
       return timestamp;
     }
-    int known = following.size();
-    if (known < confirmations && !following.complete()) {
-      return millis; // not enough evidence yet: an outlier until the rest of the records say otherwise
+    if (following.size() < confirmations) {
+      // Not enough evidence (yet, or ever: the last records of a recording): an outlier.
+      return millis;
     }
     long earliest = timestamp;
-    for (int i = 0; i < Math.min(known, confirmations); i++) {
+    for (int i = 0; i < confirmations; i++) {
       long next = following.timestamp(i);
       if (next <= bound) {
         return millis;
@@ -90,7 +91,7 @@ public final class SteadyTime {
   /** The timestamps of the records after the one in hand, as far as they are known. */
   public interface Lookahead {
 
-    /** No records known after the one in hand, and none will come. */
+    /** No records known after the one in hand. */
     Lookahead NONE = new Lookahead() {
       @Override
       public int size() {
@@ -101,11 +102,6 @@ public final class SteadyTime {
       public long timestamp(int index) {
         throw new IndexOutOfBoundsException(index);
       }
-
-      @Override
-      public boolean complete() {
-        return true;
-      }
     };
 
     /** How many following records are known. */
@@ -113,8 +109,5 @@ public final class SteadyTime {
 
     /** Timestamp of the {@code index}-th following record, from 0. */
     long timestamp(int index);
-
-    /** True when no records follow beyond the known ones. */
-    boolean complete();
   }
 }

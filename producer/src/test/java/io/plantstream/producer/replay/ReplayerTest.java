@@ -73,8 +73,11 @@ class ReplayerTest {
 
   @Test
   void speedOneKeepsTheRecordedGapsAndSpeedSixtyMakesThemSixtyTimesShorter() throws Exception {
-    Path file = Entries.write(dir.resolve("r.avro"), List.of(entry(0, 0, litho.state(PRODUCTIVE, T0)),
-        entry(0, 1, litho.unit(PASS, ONE_MINUTE_LATER)), entry(0, 2, litho.unit(PASS, AN_HOUR_LATER))));
+    List<RecordedTelemetry> everyMinuteForAnHour = new ArrayList<>();
+    for (int minute = 0; minute <= 60; minute++) {
+      everyMinuteForAnHour.add(entry(0, minute, litho.unit(PASS, T0.plus(Duration.ofMinutes(minute)))));
+    }
+    Path file = Entries.write(dir.resolve("r.avro"), everyMinuteForAnHour);
 
     replayer(file).speed(Speed.REAL_TIME).build().run();
     Duration realTime = Duration.between(WALL_START, now);

@@ -29,7 +29,7 @@ class SteadyTimeTest {
   void aRecordFromAClockADayFastIsAnOutlier() {
     steady.advance(START, SteadyTime.Lookahead.NONE);
 
-    long at = steady.advance(A_DAY_LATER, following(false, TEN_SECONDS_LATER, A_DAY_LATER + 1, TEN_SECONDS_LATER));
+    long at = steady.advance(A_DAY_LATER, following(TEN_SECONDS_LATER, A_DAY_LATER + 1, TEN_SECONDS_LATER));
 
     assertThat(at).isEqualTo(START);
   }
@@ -41,21 +41,20 @@ class SteadyTimeTest {
     Arrays.fill(quietPlantResumes, TEN_MINUTES_LATER + 500);
     quietPlantResumes[3] = TEN_MINUTES_LATER - 1_000;
 
-    long at = steady.advance(TEN_MINUTES_LATER, following(false, quietPlantResumes));
+    long at = steady.advance(TEN_MINUTES_LATER, following(quietPlantResumes));
 
     assertThat(at).isEqualTo(TEN_MINUTES_LATER - 1_000);
   }
 
   @Test
-  void tooFewFollowingRecordsAreNoEvidenceUnlessNoMoreCome() {
+  void tooFewFollowingRecordsAreNoEvidence() {
     steady.advance(START, SteadyTime.Lookahead.NONE);
 
-    assertThat(steady.at(TEN_MINUTES_LATER, following(false, TEN_MINUTES_LATER + 1))).isEqualTo(START);
-    assertThat(steady.at(TEN_MINUTES_LATER, following(true, TEN_MINUTES_LATER + 1))).isEqualTo(TEN_MINUTES_LATER);
-    assertThat(steady.at(TEN_MINUTES_LATER, SteadyTime.Lookahead.NONE)).as("the last record").isEqualTo(TEN_MINUTES_LATER);
+    assertThat(steady.at(TEN_MINUTES_LATER, following(TEN_MINUTES_LATER + 1))).isEqualTo(START);
+    assertThat(steady.at(A_DAY_LATER, SteadyTime.Lookahead.NONE)).as("the last record of a recording").isEqualTo(START);
   }
 
-  private static SteadyTime.Lookahead following(boolean complete, long... timestamps) {
+  private static SteadyTime.Lookahead following(long... timestamps) {
     return new SteadyTime.Lookahead() {
       @Override
       public int size() {
@@ -67,10 +66,6 @@ class SteadyTimeTest {
         return timestamps[index];
       }
 
-      @Override
-      public boolean complete() {
-        return complete;
-      }
     };
   }
 }
