@@ -6,6 +6,7 @@ import io.plantstream.producer.replay.TelemetryRecorder;
 import io.plantstream.schemas.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -102,11 +103,12 @@ final class RecordCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       RecordSummary summary;
+      long started = System.nanoTime();
       try (ProgressDisplay progress = ProgressDisplay.start("record", "records", recorder::written,
           () -> max == null ? recorder.expected() : Math.min(max, recorder.expected() < 0 ? max : recorder.expected()))) {
         summary = recorder.run();
       }
-      System.out.println(describe(summary, out));
+      System.out.println(describe(summary, out, Duration.ofNanos(System.nanoTime() - started)));
       System.out.flush();
       return 0;
     } finally {
@@ -119,15 +121,14 @@ final class RecordCommand implements Callable<Integer> {
     }
   }
 
-  static String describe(RecordSummary summary, Path file) {
+  static String describe(RecordSummary summary, Path file, Duration took) {
     String reason = switch (summary.stopReason()) {
       case END -> "reached the end offsets taken at the start";
       case MAX -> "reached --max";
       case STOPPED -> "stopped";
     };
-    return String.format(Locale.ROOT, "recorded %d records (%d undecodable, kept as bytes) into %s%s; %d left out "
-        + "by filters (%s)", summary.entries(), summary.undecodable(), file,
-        summary.firstTime() == null ? "" : ", " + summary.firstTime() + " to " + summary.lastTime(),
+    return String.format(Locale.ROOT, "recorded %d records (%d undecodable, kept as bytes) into %s in %.1f s; "
+        + "%d left out by filters (%s)", summary.entries(), summary.undecodable(), file, took.toNanos() / 1e9,
         summary.skipped(), reason);
   }
 }

@@ -12,6 +12,7 @@ import io.plantstream.producer.replay.Replayer;
 import io.plantstream.schemas.Topic;
 import io.plantstream.schemas.Topics;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -125,10 +126,11 @@ final class ReplayCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(hook);
       try {
         ReplaySummary summary;
+        long started = System.nanoTime();
         try (ProgressDisplay progress = ProgressDisplay.start("replay", "records", replayer::entriesRead, () -> total)) {
           summary = replayer.run();
         }
-        System.out.println(describe(summary, file));
+        System.out.println(describe(summary, file, Duration.ofNanos(System.nanoTime() - started)));
         System.out.flush();
         return 0;
       } finally {
@@ -162,11 +164,11 @@ final class ReplayCommand implements Callable<Integer> {
     }
   }
 
-  static String describe(ReplaySummary summary, Path file) {
-    return String.format(Locale.ROOT, "replayed %d events and %d undecodable records from %s%s in %d pass%s; "
-        + "%d left out by filters (%s)", summary.events(), summary.undecodable(), file,
+  static String describe(ReplaySummary summary, Path file, Duration took) {
+    return String.format(Locale.ROOT, "replayed %d events and %d undecodable records from %s%s in %d pass%s and "
+        + "%.1f s; %d left out by filters (%s)", summary.events(), summary.undecodable(), file,
         summary.firstTime() == null ? "" : ", " + summary.firstTime() + " to " + summary.lastTime(),
-        summary.passes(), summary.passes() == 1 ? "" : "es", summary.skipped(),
+        summary.passes(), summary.passes() == 1 ? "" : "es", took.toNanos() / 1e9, summary.skipped(),
         summary.stopped() ? "stopped" : "end of recording");
   }
 }

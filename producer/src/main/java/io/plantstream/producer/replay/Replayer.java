@@ -120,7 +120,7 @@ public final class Replayer {
     return pass;
   }
 
-  /** Record timestamp (after shifts) of the last record published, or null. */
+  /** How far the replay got in (shifted) record time: the steady time of the last record published, or null. */
   public Instant lastTime() {
     long millis = lastTimeMillis;
     return millis == SteadyTime.UNSET ? null : Instant.ofEpochMilli(millis);
@@ -164,8 +164,8 @@ public final class Replayer {
           }
           passShift = (passNumber - 1) * TimeShift.loopPeriod(firstOriginal, lastSteadyOfPass);
         }
-        try (RecordingReader reader = RecordingReader.open(file)) {
-          if (!onePass(reader, passNumber, passShift)) {
+        try (RecordingReader reader = RecordingReader.open(file); ReadAhead entries = new ReadAhead(reader)) {
+          if (!onePass(entries, passNumber, passShift)) {
             wasStopped = true;
             return;
           }
@@ -182,7 +182,7 @@ public final class Replayer {
     }
 
     /** Publishes one pass; false if stopped. */
-    private boolean onePass(RecordingReader reader, int passNumber, long passShift) throws InterruptedException {
+    private boolean onePass(ReadAhead reader, int passNumber, long passShift) throws InterruptedException {
       String idSuffix = passNumber == 1 ? null : "@pass" + passNumber;
       boolean exhausted = false;
       while (true) {
@@ -270,11 +270,11 @@ public final class Replayer {
         undecodable++;
       }
       published++;
-      long millis = timestamp.toEpochMilli();
       if (first == SteadyTime.UNSET) {
-        first = millis;
+        first = timestamp.toEpochMilli();
       }
-      lastTimeMillis = millis;
+      // How far the replay got: the steady time, which a record from a clock a day fast does not move.
+      lastTimeMillis = steady.millis();
     }
 
     ReplaySummary summary() {
