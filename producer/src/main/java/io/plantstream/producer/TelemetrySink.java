@@ -10,18 +10,6 @@ public interface TelemetrySink {
   void accept(TelemetryEvent event);
 
   /**
-   * Takes one event under an explicit key and record timestamp (a replay keeps both as recorded,
-   * even where they differ from the event's machine id and time). Sinks that cannot carry them
-   * take the event alone when they agree with it, and refuse it otherwise.
-   */
-  default void accept(String key, TelemetryEvent event, Instant timestamp) {
-    if (!event.getMachineId().equals(key) || !event.getEventTime().equals(timestamp)) {
-      throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot take keys or timestamps of its own");
-    }
-    accept(event);
-  }
-
-  /**
    * Takes a record whose value is deliberately not an event (fault injection: corrupt bytes),
    * keyed by {@code machineId} and stamped {@code timestamp}. Sinks that cannot carry raw bytes
    * refuse it.

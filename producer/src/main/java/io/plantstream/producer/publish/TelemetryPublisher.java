@@ -44,12 +44,6 @@ public final class TelemetryPublisher implements TelemetrySink, AutoCloseable {
     publisher.send(event.getMachineId(), encoder.encode(event), event.getEventTime().toEpochMilli());
   }
 
-  /** Sends one event keyed {@code key} and stamped {@code timestamp}, as a replay recorded them. */
-  @Override
-  public void accept(String key, TelemetryEvent event, Instant timestamp) {
-    publisher.send(key, encoder.encode(event), timestamp.toEpochMilli());
-  }
-
   /** Sends {@code value} as it is, keyed by {@code machineId} and stamped {@code timestamp}: for corrupt-record faults. */
   @Override
   public void acceptRaw(String machineId, Instant timestamp, byte[] value) {

@@ -1,6 +1,5 @@
 package io.plantstream.producer.replay;
 
-import io.plantstream.avro.RecordedTelemetry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -20,19 +19,19 @@ final class ReadAhead implements AutoCloseable {
 
   private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(BATCHES_AHEAD);
   private final Thread thread;
-  private List<RecordedTelemetry> batch = List.of();
+  private List<ReplayRecord> batch = List.of();
   private int index;
   private boolean ended;
 
-  /** Starts reading {@code reader} ahead; the reader belongs to this until {@link #close()}. */
-  ReadAhead(RecordingReader reader) {
+  /** Starts reading {@code reader} ahead; the source belongs to this until {@link #close()}. */
+  ReadAhead(ReplaySource reader) {
     this.thread = new Thread(() -> fill(reader), "recording-read-ahead");
     thread.setDaemon(true);
     thread.start();
   }
 
   /** The next entry, or null at the end of the recording; throws the reader's {@link RecordingException} in its place. */
-  RecordedTelemetry next() throws InterruptedException {
+  ReplayRecord next() throws InterruptedException {
     if (index < batch.size()) {
       return batch.get(index++);
     }
@@ -49,17 +48,17 @@ final class ReadAhead implements AutoCloseable {
       throw failure;
     }
     @SuppressWarnings("unchecked")
-    List<RecordedTelemetry> entries = (List<RecordedTelemetry>) item;
+    List<ReplayRecord> entries = (List<ReplayRecord>) item;
     batch = entries;
     index = 0;
     return batch.get(index++);
   }
 
-  private void fill(RecordingReader reader) {
+  private void fill(ReplaySource reader) {
     try {
       while (true) {
-        List<RecordedTelemetry> entries = new ArrayList<>(BATCH);
-        RecordedTelemetry entry = null;
+        List<ReplayRecord> entries = new ArrayList<>(BATCH);
+        ReplayRecord entry = null;
         while (entries.size() < BATCH && (entry = reader.next()) != null) {
           entries.add(entry);
         }

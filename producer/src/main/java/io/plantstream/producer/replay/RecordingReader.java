@@ -3,11 +3,13 @@ package io.plantstream.producer.replay;
 import io.plantstream.avro.MachineInfo;
 import io.plantstream.avro.RecordedTelemetry;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.file.SeekableFileInput;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -133,6 +135,49 @@ public final class RecordingReader implements AutoCloseable {
   public long entries() {
     return entries;
   }
+
+  /** True when the entries are written with the current {@link RecordedTelemetry} schema, so their bytes can be parsed directly. */
+  boolean writtenWithCurrentSchema() {
+    return SchemaNormalization.parsingFingerprint64(reader.getSchema())
+        == SchemaNormalization.parsingFingerprint64(RecordedTelemetry.getClassSchema());
+  }
+
+  /**
+   * The next block's entries, decompressed but not decoded, or null at the end of a complete
+   * recording; damage throws as {@link #next()} does. Not to be mixed with {@link #next()}.
+   */
+  RawBlock nextBlock() {
+    boolean more;
+    ByteBuffer block;
+    try {
+      more = reader.hasNext();
+      block = more ? reader.nextBlock() : null;
+    } catch (IOException | AvroRuntimeException e) {
+      throw damaged(e);
+    }
+    if (!more) {
+      if (reader.previousSync() != length) {
+        throw new RecordingException("recording " + file + " is truncated: block " + (blocksDone + 1)
+            + " (from byte " + blockStart + ") is cut short at byte " + length + ", after " + entries + " entries");
+      }
+      return null;
+    }
+    long count = reader.getBlockCount();
+    RawBlock raw = new RawBlock(block, count, blocksDone + 1);
+    entries += count;
+    blocksDone++;
+    blockStart = reader.previousSync();
+    return raw;
+  }
+
+  /**
+   * One block's entries in Avro binary, as written.
+   *
+   * @param bytes the decompressed block
+   * @param entries how many entries it holds
+   * @param number the block's number in the file, from 1
+   */
+  record RawBlock(ByteBuffer bytes, long entries, long number) {}
 
   private RecordingException damaged(Exception e) {
     Throwable cause = e.getCause() == null ? e : e.getCause();

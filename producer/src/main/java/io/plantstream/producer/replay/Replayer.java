@@ -1,13 +1,10 @@
 package io.plantstream.producer.replay;
 
 import io.plantstream.avro.MachineInfo;
-import io.plantstream.avro.RecordedTelemetry;
-import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.producer.Pacer;
 import io.plantstream.producer.Sleeper;
 import io.plantstream.producer.Speed;
 import io.plantstream.producer.TelemetrySink;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -22,9 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes a recording back to Kafka: each record with its recorded key and timestamp, events
- * re-encoded with the current schema, undecodable values as the bytes they were, in the recorded
- * order (so every partition gets its records in their original order).
+ * Publishes a recording back to Kafka: each record with its recorded key and timestamp, events in
+ * the current schema's single-object encoding ({@link ReplaySource}), undecodable values as the
+ * bytes they were, in the recorded order (so every partition gets its records in their original
+ * order). Records are read on a thread of their own ({@link ReadAhead}).
  *
  * <p>Paced by the {@link Pacer} at a {@link Speed}: at 1 the gaps between records are the recorded
  * ones, at N they are N times shorter, at max there are none. The pace follows the records'
@@ -139,7 +137,7 @@ public final class Replayer {
 
     private final RecordingInfo info;
     private final SteadyTime steady = SteadyTime.defaults();
-    private final ArrayDeque<RecordedTelemetry> ahead = new ArrayDeque<>();
+    private final ArrayDeque<ReplayRecord> ahead = new ArrayDeque<>();
     private long shift;
     private boolean shiftKnown;
     private long firstOriginal = SteadyTime.UNSET;
@@ -164,7 +162,8 @@ public final class Replayer {
           }
           passShift = (passNumber - 1) * TimeShift.loopPeriod(firstOriginal, lastSteadyOfPass);
         }
-        try (RecordingReader reader = RecordingReader.open(file); ReadAhead entries = new ReadAhead(reader)) {
+        try (RecordingReader reader = RecordingReader.open(file);
+            ReadAhead entries = new ReadAhead(new ReplaySource(reader))) {
           if (!onePass(entries, passNumber, passShift)) {
             wasStopped = true;
             return;
@@ -187,14 +186,13 @@ public final class Replayer {
       boolean exhausted = false;
       while (true) {
         while (!exhausted && ahead.size() <= SteadyTime.DEFAULT_CONFIRMATIONS) {
-          RecordedTelemetry entry = reader.next();
-          if (entry == null) {
+          ReplayRecord record = reader.next();
+          if (record == null) {
             exhausted = true;
           } else {
             entriesRead++;
-            if (accepted(entry)) {
-              shiftTimes(entry, passShift, idSuffix);
-              ahead.add(entry);
+            if (accepted(record)) {
+              ahead.add(shiftTimes(record, passShift, idSuffix));
             } else {
               skipped++;
             }
@@ -203,75 +201,59 @@ public final class Replayer {
             break; // unpaced: no need to look ahead
           }
         }
-        RecordedTelemetry entry = ahead.poll();
-        if (entry == null) {
+        ReplayRecord record = ahead.poll();
+        if (record == null) {
           if (exhausted) {
             return true;
           }
           continue;
         }
-        long timestamp = entry.getKafkaTimestamp().toEpochMilli();
         if (!speed.isMax()) {
-          long at = steady.advance(timestamp, new Following());
+          long at = steady.advance(record.timestamp, new Following());
           if (!pacer.awaitDue(Instant.ofEpochMilli(at), stopped)) {
             return false;
           }
         } else {
-          steady.advance(timestamp, SteadyTime.Lookahead.NONE);
+          steady.advance(record.timestamp, SteadyTime.Lookahead.NONE);
           if (stopRequested) {
             return false;
           }
         }
-        publish(entry);
+        publish(record);
       }
     }
 
-    private boolean accepted(RecordedTelemetry entry) {
-      TelemetryEvent event = entry.getEvent();
-      if (!sites.isEmpty() && (event == null || !sites.contains(event.getSiteId()))) {
+    private boolean accepted(ReplayRecord record) {
+      if (!sites.isEmpty() && (!record.event || !sites.contains(record.siteId))) {
         return false;
       }
-      Instant time = RecordingWriter.time(entry);
-      return (from == null || !time.isBefore(from)) && (to == null || time.isBefore(to));
+      return (from == null || record.eventTime >= from.toEpochMilli()) && (to == null || record.eventTime < to.toEpochMilli());
     }
 
-    private void shiftTimes(RecordedTelemetry entry, long passShift, String idSuffix) {
-      long original = entry.getKafkaTimestamp().toEpochMilli();
+    private ReplayRecord shiftTimes(ReplayRecord record, long passShift, String idSuffix) {
       if (!shiftKnown) {
-        firstOriginal = original;
-        shift = TimeShift.rebase(entry.getKafkaTimestamp(), rebaseTo);
+        firstOriginal = record.timestamp;
+        shift = TimeShift.rebase(Instant.ofEpochMilli(record.timestamp), rebaseTo);
         shiftKnown = true;
         if (!info.machines().isEmpty()) {
-          machineSink.publish(info.machines(), Instant.ofEpochMilli(original + shift));
+          machineSink.publish(info.machines(), Instant.ofEpochMilli(record.timestamp + shift));
         }
       }
-      long by = shift + passShift;
-      TelemetryEvent event = entry.getEvent();
-      if (by != 0) {
-        entry.setKafkaTimestamp(Instant.ofEpochMilli(original + by));
-        if (event != null) {
-          event.setEventTime(event.getEventTime().plusMillis(by));
-        }
-      }
-      if (idSuffix != null && event != null) {
-        event.setEventId(event.getEventId() + idSuffix);
-      }
+      ReplayRecord shifted = record.shifted(shift + passShift);
+      return idSuffix == null ? shifted : shifted.withEventIdSuffix(idSuffix);
     }
 
-    private void publish(RecordedTelemetry entry) {
-      TelemetryEvent event = entry.getEvent();
-      Instant timestamp = entry.getKafkaTimestamp();
-      if (event != null) {
-        sink.accept(entry.getKey(), event, timestamp);
+    private void publish(ReplayRecord record) {
+      Instant timestamp = Instant.ofEpochMilli(record.timestamp);
+      sink.acceptRaw(record.key, timestamp, record.value);
+      if (record.event) {
         events++;
       } else {
-        ByteBuffer bytes = entry.getUndecodable();
-        sink.acceptRaw(entry.getKey(), timestamp, bytes == null ? null : bytes(bytes));
         undecodable++;
       }
       published++;
       if (first == SteadyTime.UNSET) {
-        first = timestamp.toEpochMilli();
+        first = record.timestamp;
       }
       // How far the replay got: the steady time, which a record from a clock a day fast does not move.
       lastTimeMillis = steady.millis();
@@ -298,20 +280,14 @@ public final class Replayer {
       public long timestamp(int index) {
         if (timestamps == null) {
           timestamps = new long[ahead.size()];
-          Iterator<RecordedTelemetry> entries = ahead.iterator();
+          Iterator<ReplayRecord> entries = ahead.iterator();
           for (int i = 0; i < timestamps.length; i++) {
-            timestamps[i] = entries.next().getKafkaTimestamp().toEpochMilli();
+            timestamps[i] = entries.next().timestamp;
           }
         }
         return timestamps[index];
       }
     }
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    byte[] copy = new byte[buffer.remaining()];
-    buffer.duplicate().get(copy);
-    return copy;
   }
 
   /** Where a replay publishes the recorded machines, before the first record. */
