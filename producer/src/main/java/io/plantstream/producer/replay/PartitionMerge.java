@@ -6,10 +6,11 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 
 /**
- * Merges the partitions of a topic into one sequence in time order, keeping each partition's
+ * Merges the partitions of a topic into one sequence in time order (event time), keeping each partition's
  * records in offset order: what makes a recording replay with the original pacing (a consumer
  * returns one partition's backlog after another) and with every partition's records in the order
  * the pipeline saw them.
@@ -20,19 +21,23 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * waited for unless it is {@linkplain #finished finished} or {@linkplain #caughtUp caught up}
  * (nothing left to fetch right now). Not thread-safe.
  */
-public final class PartitionMerge {
+public final class PartitionMerge<T> {
 
   private final Map<Integer, Lane> lanes = new LinkedHashMap<>();
+  private final ToIntFunction<T> partitionOf;
+  private final ToLongFunction<T> timeOf;
   private int queued;
 
-  /** A merge of {@code partitions}. */
-  public PartitionMerge(Collection<Integer> partitions) {
+  /** A merge of {@code partitions}, placing records by {@code partitionOf} and ordering them by {@code timeOf}. */
+  public PartitionMerge(Collection<Integer> partitions, ToIntFunction<T> partitionOf, ToLongFunction<T> timeOf) {
+    this.partitionOf = partitionOf;
+    this.timeOf = timeOf;
     partitions.forEach(partition -> lanes.put(partition, new Lane()));
   }
 
   /** Queues a record fetched from its partition, after the ones fetched before. */
-  public void add(ConsumerRecord<byte[], byte[]> record) {
-    lane(record.partition()).queue.add(record);
+  public void add(T record) {
+    lane(partitionOf.applyAsInt(record)).queue.add(record);
     queued++;
   }
 
@@ -65,7 +70,7 @@ public final class PartitionMerge {
    * The next record in time order, or null if a partition that may still deliver an earlier one
    * has nothing queued. With {@code force} (stopping), whatever is queued goes without waiting.
    */
-  public ConsumerRecord<byte[], byte[]> next(boolean force) {
+  public T next(boolean force) {
     Lane earliest = null;
     long earliestTime = Long.MAX_VALUE;
     for (Lane lane : lanes.values()) {
@@ -98,15 +103,15 @@ public final class PartitionMerge {
   }
 
   /** One partition: its queue and its steady time. */
-  private static final class Lane {
+  private final class Lane {
 
-    private final ArrayDeque<ConsumerRecord<byte[], byte[]>> queue = new ArrayDeque<>();
+    private final ArrayDeque<T> queue = new ArrayDeque<>();
     private final SteadyTime steady = SteadyTime.defaults();
     private boolean caughtUp;
     private boolean finished;
 
     long headTime() {
-      return steady.at(queue.peekFirst().timestamp(), new Behind());
+      return steady.at(timeOf.applyAsLong(queue.peekFirst()), new Behind());
     }
 
     /** The timestamps queued behind the head, gathered only if the steady time asks (an outlier). */
@@ -126,12 +131,12 @@ public final class PartitionMerge {
 
       private long[] timestamps() {
         if (timestamps == null) {
-          Iterator<ConsumerRecord<byte[], byte[]>> records = queue.iterator();
+          Iterator<T> records = queue.iterator();
           records.next();
           long[] gathered = new long[SteadyTime.DEFAULT_CONFIRMATIONS];
           int count = 0;
           while (count < gathered.length && records.hasNext()) {
-            gathered[count++] = records.next().timestamp();
+            gathered[count++] = timeOf.applyAsLong(records.next());
           }
           timestamps = Arrays.copyOf(gathered, count);
         }

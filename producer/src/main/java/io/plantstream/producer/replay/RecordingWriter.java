@@ -110,7 +110,7 @@ public final class RecordingWriter implements AutoCloseable {
     }
   }
 
-  /** The event of an entry's time, for filters: the event time, or the record timestamp when there is no event. */
+  /** An entry's time, for ordering and filters: the event time, or the record timestamp when there is no event. */
   static Instant time(RecordedTelemetry entry) {
     TelemetryEvent event = entry.getEvent();
     return event == null ? entry.getKafkaTimestamp() : event.getEventTime();

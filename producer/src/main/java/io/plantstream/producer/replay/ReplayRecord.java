@@ -4,7 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * One record of a recording ready to publish: key, timestamp and the value bytes as they go on
+ * One record of a recording ready to publish: key, timestamp (an event's event time, as the
+ * simulator stamps its records; for other values the recorded timestamp) and the value bytes as they go on
  * the wire (an event in single-object encoding, or the undecodable bytes as recorded). For an
  * event it knows where its event id and event time lie in those bytes, so that a shift in time or
  * a loop pass rewrites them without decoding and re-encoding the whole event.

@@ -78,7 +78,7 @@ final class ReplaySource {
       byte[] value = new byte[header.length + block.position() - start];
       System.arraycopy(header, 0, value, 0, header.length);
       System.arraycopy(block.array(), block.arrayOffset() + start, value, header.length, block.position() - start);
-      record = ReplayRecord.event(key, timestamp, value, siteId, eventTime, header.length + eventTimeAt, eventTimeLength);
+      record = ReplayRecord.event(key, eventTime, value, siteId, eventTime, header.length + eventTimeAt, eventTimeLength);
     }
     if (readLong() == 1) {
       byte[] bytes = new byte[(int) readLong()];
@@ -160,8 +160,9 @@ final class ReplaySource {
     }
     int eventTimeAt = body.position();
     zigZag(body);
-    return ReplayRecord.event(entry.getKey(), timestamp, value, entry.getEvent().getSiteId(),
-        entry.getEvent().getEventTime().toEpochMilli(), eventTimeAt, body.position() - eventTimeAt);
+    long eventTime = entry.getEvent().getEventTime().toEpochMilli();
+    return ReplayRecord.event(entry.getKey(), eventTime, value, entry.getEvent().getSiteId(), eventTime, eventTimeAt,
+        body.position() - eventTimeAt);
   }
 
   private static long zigZag(ByteBuffer buffer) {

@@ -101,7 +101,10 @@ public final class TelemetryRecorder {
         consumer.seekToEnd(partitions);
       }
       Map<TopicPartition, Long> end = toEnd ? consumer.endOffsets(partitions) : Map.of();
-      PartitionMerge merge = new PartitionMerge(partitions.stream().map(TopicPartition::partition).toList());
+      // Ordered by event time: on the project's topics the record timestamp is the broker's append time.
+      PartitionMerge<RecordedTelemetry> merge = new PartitionMerge<>(
+          partitions.stream().map(TopicPartition::partition).toList(), RecordedTelemetry::getPartition,
+          entry -> RecordingWriter.time(entry).toEpochMilli());
       if (toEnd) {
         long total = 0;
         for (TopicPartition partition : partitions) {
@@ -122,7 +125,7 @@ public final class TelemetryRecorder {
   }
 
   private RecordSummary record(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
-      Map<TopicPartition, Long> end, PartitionMerge merge, RecordingWriter writer) {
+      Map<TopicPartition, Long> end, PartitionMerge<RecordedTelemetry> merge, RecordingWriter writer) {
     Tally tally = new Tally(writer);
     Set<TopicPartition> paused = new HashSet<>();
     while (true) {
@@ -136,7 +139,7 @@ public final class TelemetryRecorder {
       for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
         Long last = end.get(new TopicPartition(record.topic(), record.partition()));
         if (last == null || record.offset() < last) {
-          merge.add(record);
+          merge.add(RecordingWriter.entry(record));
         }
       }
       for (TopicPartition partition : partitions) {
@@ -155,7 +158,7 @@ public final class TelemetryRecorder {
           consumer.resume(List.of(partition));
         }
       }
-      ConsumerRecord<byte[], byte[]> next;
+      RecordedTelemetry next;
       while ((next = merge.next(false)) != null) {
         if (tally.write(next)) {
           return tally.summary(RecordSummary.StopReason.MAX);
@@ -165,8 +168,8 @@ public final class TelemetryRecorder {
   }
 
   /** Stopping: what was fetched is written in merge order, without waiting for the rest. */
-  private void drain(PartitionMerge merge, Tally tally) {
-    ConsumerRecord<byte[], byte[]> next;
+  private void drain(PartitionMerge<RecordedTelemetry> merge, Tally tally) {
+    RecordedTelemetry next;
     while ((next = merge.next(true)) != null) {
       if (tally.write(next)) {
         return;
@@ -246,8 +249,7 @@ public final class TelemetryRecorder {
     }
 
     /** Writes the record if the filters keep it; true when the entry limit is reached. */
-    boolean write(ConsumerRecord<byte[], byte[]> record) {
-      RecordedTelemetry entry = RecordingWriter.entry(record);
+    boolean write(RecordedTelemetry entry) {
       if (!accepted(entry)) {
         skipped++;
         return false;

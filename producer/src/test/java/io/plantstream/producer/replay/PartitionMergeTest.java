@@ -17,7 +17,8 @@ class PartitionMergeTest {
   private static final Instant THREE_SECONDS_LATER = at(T0, "3s");
   private static final Instant A_DAY_LATER = at(T0, "24h");
 
-  private final PartitionMerge merge = new PartitionMerge(List.of(0, 1));
+  private final PartitionMerge<ConsumerRecord<byte[], byte[]>> merge =
+      new PartitionMerge<>(List.of(0, 1), ConsumerRecord::partition, ConsumerRecord::timestamp);
   private long offset;
 
   @Test
