@@ -50,14 +50,14 @@ import org.apache.kafka.tools.ProducerPerformance;
  * {@code replay --speed max} (a {@link Replayer} reading a recording and publishing through
  * {@link TelemetryPublisher}), with the same record size (the recording's average key + value as
  * published), the same producer settings ({@link ProducerConfigs#DEFAULTS}) and topics with the
- * same partitions. The recording (deflate, like {@code plant record} writes by default) holds the
+ * same partitions. The recording (deflate, as {@code plant record} writes by default, or zstd) holds the
  * simulator's events, seed 42, all five sites. After a warm-up of both, each round runs
  * ProducerPerformance (no keys), ProducerPerformance with keys spread like machine ids, and the
  * replay, each into a fresh topic; the medians and the ratio replay / ProducerPerformance are
  * printed. Goal: at least 80 %.
  *
  * <pre>
- * bench/replay-vs-producerperf.sh [--records N] [--rounds N] [--partitions N] [--warmup N]
+ * bench/replay-vs-producerperf.sh [--records N] [--rounds N] [--partitions N] [--warmup N] [--compression deflate|zstd]
  * </pre>
  */
 public final class ReplayVsProducerPerf {
@@ -70,6 +70,7 @@ public final class ReplayVsProducerPerf {
   private final int rounds;
   private final int partitions;
   private final int warmup;
+  private final Compression compression;
   private final PlantModel model = PlantModel.loadDefault();
   private String bootstrapServers;
 
@@ -78,16 +79,22 @@ public final class ReplayVsProducerPerf {
     this.rounds = Integer.parseInt(options.getOrDefault("--rounds", "3"));
     this.partitions = Integer.parseInt(options.getOrDefault("--partitions", String.valueOf(Topics.DEFAULT_TELEMETRY_PARTITIONS)));
     this.warmup = Integer.parseInt(options.getOrDefault("--warmup", "500000"));
+    this.compression = Compression.valueOf(options.getOrDefault("--compression", "deflate").toUpperCase(Locale.ROOT));
   }
 
-  /** Runs the benchmark; options {@code --records}, {@code --rounds}, {@code --partitions}, {@code --warmup}. */
+  /**
+   * Runs the benchmark; options {@code --records}, {@code --rounds}, {@code --partitions},
+   * {@code --warmup}, {@code --compression deflate|zstd} (of the recording).
+   */
   public static void main(String[] args) throws Exception {
     Map<String, String> options = new TreeMap<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
       options.put(args[i], args[i + 1]);
     }
-    if (args.length % 2 != 0 || !Set.of("--records", "--rounds", "--partitions", "--warmup").containsAll(options.keySet())) {
-      System.err.println("usage: replay-vs-producerperf [--records N] [--rounds N] [--partitions N] [--warmup N]");
+    if (args.length % 2 != 0
+        || !Set.of("--records", "--rounds", "--partitions", "--warmup", "--compression").containsAll(options.keySet())) {
+      System.err.println("usage: replay-vs-producerperf [--records N] [--rounds N] [--partitions N] [--warmup N] "
+          + "[--compression deflate|zstd]");
       System.exit(2);
     }
     new ReplayVsProducerPerf(options).run();
@@ -104,8 +111,8 @@ public final class ReplayVsProducerPerf {
     System.out.printf(Locale.ROOT, "plantstream benchmark, %s%n", LocalDate.now());
     System.out.printf(Locale.ROOT, "machine: %d cores, %.1f GiB memory, %s %s%n", Runtime.getRuntime().availableProcessors(),
         totalMemoryGiB(), System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"));
-    System.out.printf(Locale.ROOT, "recording: %,d simulated events, %,d bytes (deflate), written in %.1f s%n", records,
-        Files.size(recording), (System.nanoTime() - started) / 1e9);
+    System.out.printf(Locale.ROOT, "recording: %,d simulated events, %,d bytes (%s), written in %.1f s%n", records,
+        Files.size(recording), compression.name().toLowerCase(Locale.ROOT), (System.nanoTime() - started) / 1e9);
     System.out.printf(Locale.ROOT, "record size: %d B (average of the recording as published: value %d B + key %d B)%n",
         recordSize, size[0], size[1]);
     System.out.printf(Locale.ROOT, "partitions: %d, records per run: %,d, rounds: %d (after a warm-up of %,d records each)%n",
@@ -165,7 +172,7 @@ public final class ReplayVsProducerPerf {
     long keyBytes = 0;
     long[] offsets = new long[partitions];
     try (RecordingWriter writer = RecordingWriter.create(file,
-        new RecordingInfo("plant.telemetry", partitions, List.copyOf(simulator.machineInfos())), Compression.DEFLATE)) {
+        new RecordingInfo("plant.telemetry", partitions, List.copyOf(simulator.machineInfos())), compression)) {
       for (int i = 0; i < count; i++) {
         TelemetryEvent event = simulator.next();
         byte[] key = event.getMachineId().getBytes(StandardCharsets.UTF_8);
