@@ -59,22 +59,25 @@ final class ReadAhead implements AutoCloseable {
       while (true) {
         List<ReplayRecord> entries = new ArrayList<>(BATCH);
         ReplayRecord entry = null;
-        while (entries.size() < BATCH && (entry = reader.next()) != null) {
-          entries.add(entry);
+        RuntimeException failure = null;
+        try {
+          while (entries.size() < BATCH && (entry = reader.next()) != null) {
+            entries.add(entry);
+          }
+        } catch (RuntimeException e) {
+          failure = e; // the entries before the damage still go out, then the damage
         }
         if (!entries.isEmpty()) {
           queue.put(entries);
+        }
+        if (failure != null) {
+          queue.put(failure);
+          return;
         }
         if (entry == null) {
           queue.put(END);
           return;
         }
-      }
-    } catch (RuntimeException failure) {
-      try {
-        queue.put(failure);
-      } catch (InterruptedException closing) {
-        Thread.currentThread().interrupt();
       }
     } catch (InterruptedException closing) {
       Thread.currentThread().interrupt(); // closed before the end: stop reading
