@@ -65,9 +65,12 @@ class RecordReplayIT {
   private static FaultCounts injected;
   private static List<MachineInfo> machines;
   private static Path recording;
+  private static Path clientProperties;
 
   @BeforeAll
   static void simulateAggregateAndRecord() throws Exception {
+    // As the fixture's own test producers: no idempotence on the shared embedded broker (see KafkaFixture).
+    clientProperties = Files.writeString(dir.resolve("client.properties"), "enable.idempotence=false\n");
     recorded = kafka.uniqueTopics("recorded");
     kafka.createTopics(recorded, PARTITIONS);
     Map<String, Object> client = kafka.clientConfig();
@@ -91,7 +94,8 @@ class RecordReplayIT {
 
     recording = dir.resolve("recording.avro");
     CliRun record = CliRun.plant("record", "--out", recording.toString(), "--from-beginning", "--to-end",
-        "--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", recorded.prefix());
+        "--bootstrap-servers", kafka.bootstrapServers(), "--command-config", clientProperties.toString(),
+        "--topic-prefix", recorded.prefix());
     assertThat(record.exitCode()).as(record.err()).isZero();
     assertThat(record.out()).contains("recorded " + (summary.records()) + " records (" + injected.corrupt()
         + " undecodable, kept as bytes)");
@@ -103,7 +107,8 @@ class RecordReplayIT {
     kafka.createTopics(replayed, PARTITIONS);
 
     CliRun replay = CliRun.plant("replay", recording.toString(), "--speed", "max",
-        "--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", replayed.prefix());
+        "--bootstrap-servers", kafka.bootstrapServers(), "--command-config", clientProperties.toString(),
+        "--topic-prefix", replayed.prefix());
     assertThat(replay.exitCode()).as(replay.err()).isZero();
     assertThat(replay.out()).contains(injected.corrupt() + " undecodable records");
     assertThat(kafka.readAll(replayed.machines())).hasSameSizeAs(machines);
@@ -127,6 +132,7 @@ class RecordReplayIT {
 
     CliRun record = CliRun.plant("record", "--out", file.toString(), "--from-beginning", "--to-end",
         "--sites", "tsmc-phx", "--max", "500", "--bootstrap-servers", kafka.bootstrapServers(),
+        "--command-config", clientProperties.toString(),
         "--topic-prefix", recorded.prefix());
 
     assertThat(record.exitCode()).as(record.err()).isZero();
@@ -153,7 +159,8 @@ class RecordReplayIT {
     kafka.createTopics(replayed, PARTITIONS);
 
     CliRun replay = CliRun.plant("replay", truncated.toString(), "--speed", "max",
-        "--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", replayed.prefix());
+        "--bootstrap-servers", kafka.bootstrapServers(), "--command-config", clientProperties.toString(),
+        "--topic-prefix", replayed.prefix());
 
     assertThat(replay.exitCode()).isEqualTo(PlantCommand.FAILURE);
     String published = String.valueOf(kafka.readAllRaw(replayed.telemetry().name()).size());

@@ -87,8 +87,9 @@ public final class Replayer {
     try {
       run.all();
     } catch (RecordingException e) {
-      flushQuietly();
-      throw new RecordingException(e.getMessage() + "; " + published + " records were published before it", e);
+      String failed = flushFailure();
+      throw new RecordingException(e.getMessage() + "; " + published + " records were published before it"
+          + (failed == null ? "" : ", but not all were acknowledged: " + failed), e);
     }
     sink.flush();
     ReplaySummary summary = run.summary();
@@ -124,11 +125,14 @@ public final class Replayer {
     return millis == SteadyTime.UNSET ? null : Instant.ofEpochMilli(millis);
   }
 
-  private void flushQuietly() {
+  /** Flushes what was sent before damage; returns why that failed, or null. */
+  private String flushFailure() {
     try {
       sink.flush();
+      return null;
     } catch (RuntimeException e) {
       LOG.warn("flushing after a damaged recording failed: {}", e.toString());
+      return e.getMessage();
     }
   }
 
