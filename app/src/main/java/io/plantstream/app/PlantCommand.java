@@ -23,6 +23,8 @@ import picocli.CommandLine.ParameterException;
       SimulateCommand.class,
       AggregateCommand.class,
       ConsumeCommand.class,
+      RecordCommand.class,
+      ReplayCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class PlantCommand implements Runnable {

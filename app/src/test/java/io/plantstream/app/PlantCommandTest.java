@@ -16,7 +16,7 @@ class PlantCommandTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"demo", "broker", "topics", "simulate", "aggregate", "consume"})
+  @ValueSource(strings = {"demo", "broker", "topics", "simulate", "aggregate", "consume", "record", "replay"})
   void everyCommandHasHelp(String command) {
     CliRun run = CliRun.plant(command, "--help");
 
@@ -38,6 +38,15 @@ class PlantCommandTest {
       "consume not.a.topic                       | 'not.a.topic' is not a plantstream topic",
       "demo --duration 0s                        | --duration must be positive",
       "broker --port 70000                       | --port must be 0..65535",
+      "record                                    | Missing required option: '--out=FILE'",
+      "record --out r.avro --to-end              | --to-end stops at the end offsets found at start",
+      "record --out r.avro --max 0               | --max must be at least 1",
+      "record --out r.avro --compression lz4     | Invalid value for option '--compression'",
+      "record --out r.avro --from 2026-11-28T11:00:00Z --to 2026-11-28T10:00:00Z | --from must be before --to",
+      "replay                                    | Missing required parameter: 'FILE'",
+      "replay missing.avro                       | cannot read recording missing.avro: no such file",
+      "replay r.avro --speed 0                   | speed must be a positive number or 'max'",
+      "replay r.avro --rebase-time later         | 'later' is not an instant",
       "nocommand                                 | Unmatched argument at index 0: 'nocommand'"})
   void badUsageIsExitCodeTwoAndOneLine(String args, String message) {
     CliRun run = CliRun.plant(args.trim().split("\\s+"));
@@ -63,6 +72,28 @@ class PlantCommandTest {
 
     assertThat(run.exitCode()).isEqualTo(PlantCommand.USAGE);
     assertThat(run.err()).contains(model.toString()).doesNotContain("\tat ");
+  }
+
+  @Test
+  void aFileThatIsNotARecordingIsRefusedAsUsageNamingIt() throws Exception {
+    Path notes = Files.writeString(dir.resolve("notes.txt"), "not a recording");
+
+    CliRun run = CliRun.plant("replay", notes.toString(), "--bootstrap-servers", "127.0.0.1:1");
+
+    assertThat(run.exitCode()).isEqualTo(PlantCommand.USAGE);
+    assertThat(run.errLines()).singleElement().asString()
+        .contains(notes + " is not a plantstream recording: not an Avro object container file");
+  }
+
+  @Test
+  void anExistingRecordingIsNotOverwritten() throws Exception {
+    Path existing = Files.writeString(dir.resolve("incident.avro"), "keep me");
+
+    CliRun run = CliRun.plant("record", "--out", existing.toString(), "--bootstrap-servers", "127.0.0.1:1");
+
+    assertThat(run.exitCode()).isEqualTo(PlantCommand.USAGE);
+    assertThat(run.errLines()).singleElement().asString().contains(existing + " exists");
+    assertThat(Files.readString(existing)).isEqualTo("keep me");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.plantstream.avro.MachineInfo;
 import io.plantstream.avro.MachineKpi;
+import io.plantstream.avro.RecordedTelemetry;
 import io.plantstream.avro.SiteKpi;
 import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.avro.internal.MachineTimeline;
@@ -38,7 +39,7 @@ class SchemaEvolutionTest {
 
   @ParameterizedTest
   @ValueSource(classes = {TelemetryEvent.class, MachineInfo.class, MachineKpi.class, SiteKpi.class,
-      MachineTimeline.class})
+      MachineTimeline.class, RecordedTelemetry.class})
   void newestReleaseIsTheCurrentSchema(Class<?> type) throws Exception {
     Schema current = (Schema) type.getMethod("getClassSchema").invoke(null);
     List<Schema> released = SchemaHistory.released(current.getName());
@@ -50,7 +51,8 @@ class SchemaEvolutionTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"TelemetryEvent", "MachineInfo", "MachineKpi", "SiteKpi", "MachineTimeline"})
+  @ValueSource(strings = {"TelemetryEvent", "MachineInfo", "MachineKpi", "SiteKpi", "MachineTimeline",
+      "RecordedTelemetry"})
   void everyReleasedVersionReadsEveryOther(String record) {
     List<Schema> released = SchemaHistory.released(record);
     for (Schema reader : released) {
