@@ -1,11 +1,5 @@
 #!/usr/bin/env bash
 # Side by side on one embedded Kafka broker: Kafka's ProducerPerformance and `simulate --speed max`,
-# same record size and producer settings. Builds what it needs with the Maven wrapper, then runs
-# io.plantstream.bench.SimulateVsProducerPerf with plain java. Options: [--records N] [--rounds N]
-# [--partitions N] [--warmup N]; JVM options in BENCH_JAVA_OPTS.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-./mvnw -B -q install -DskipTests -pl bench -am
-./mvnw -B -q -pl bench dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile=target/classpath.txt
-exec java ${BENCH_JAVA_OPTS:--Xms2g -Xmx2g} -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
-  io.plantstream.bench.SimulateVsProducerPerf "$@"
+# same record size and producer settings. Options: [--records N] [--rounds N] [--partitions N]
+# [--warmup N]; JVM options in BENCH_JAVA_OPTS.
+exec "$(dirname "$0")/run-benchmark.sh" SimulateVsProducerPerf "$@"
