@@ -11,32 +11,17 @@ import io.plantstream.producer.publish.ProducerConfigs;
 import io.plantstream.producer.publish.TelemetryPublisher;
 import io.plantstream.producer.sim.PlantSimulator;
 import io.plantstream.schemas.Topics;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.tools.ProducerPerformance;
 
 /**
@@ -58,7 +43,6 @@ public final class SimulateVsProducerPerf {
   private static final Instant START = Instant.parse("2026-11-28T10:00:00Z");
   private static final long SEED = 42;
   private static final int SIZE_SAMPLE = 200_000;
-  private static final Pattern TOTAL = Pattern.compile("(\\d+) records sent, ([0-9.]+) records/sec");
 
   private final int records;
   private final int rounds;
@@ -66,6 +50,7 @@ public final class SimulateVsProducerPerf {
   private final int warmup;
   private final PlantModel model = PlantModel.loadDefault();
   private String bootstrapServers;
+  private ProducerPerfSideBySide side;
 
   private SimulateVsProducerPerf(Map<String, String> options) {
     this.records = Integer.parseInt(options.getOrDefault("--records", "2000000"));
@@ -92,7 +77,7 @@ public final class SimulateVsProducerPerf {
     int recordSize = size[0] + size[1];
     System.out.printf(Locale.ROOT, "plantstream benchmark, %s%n", LocalDate.now());
     System.out.printf(Locale.ROOT, "machine: %d cores, %.1f GiB memory, %s %s%n", Runtime.getRuntime().availableProcessors(),
-        totalMemoryGiB(), System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"));
+        ProducerPerfSideBySide.totalMemoryGiB(), System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"));
     System.out.printf(Locale.ROOT, "record size: %d B (plantstream average over %,d simulated events: value %d B + key %d B)%n",
         recordSize, SIZE_SAMPLE, size[0], size[1]);
     System.out.printf(Locale.ROOT, "partitions: %d, records per run: %,d, rounds: %d (after a warm-up of %,d records each)%n",
@@ -100,18 +85,19 @@ public final class SimulateVsProducerPerf {
 
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
       bootstrapServers = broker.bootstrapServers();
+      side = new ProducerPerfSideBySide(bootstrapServers, partitions, model.machines().size());
       Map<String, Object> settings = ProducerConfigs.withDefaults(Map.of(
           AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
       System.out.println("producer settings (both): " + new TreeMap<>(settings));
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-        producerPerformance(admin, settings, "warmup-pp", warmup, recordSize, false);
+        side.producerPerformance(admin, settings, "warmup-pp", warmup, recordSize, false);
         simulate(admin, settings, "warmup-sim", warmup);
 
         List<double[]> results = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
-          Result perf = producerPerformance(admin, settings, "round" + round + "-pp", records, recordSize, false);
-          Result keyed = producerPerformance(admin, settings, "round" + round + "-pp-keyed", records, recordSize, true);
-          Result simulated = simulate(admin, settings, "round" + round + "-sim", records);
+          ProducerPerfSideBySide.Result perf = side.producerPerformance(admin, settings, "round" + round + "-pp", records, recordSize, false);
+          ProducerPerfSideBySide.Result keyed = side.producerPerformance(admin, settings, "round" + round + "-pp-keyed", records, recordSize, true);
+          ProducerPerfSideBySide.Result simulated = simulate(admin, settings, "round" + round + "-sim", records);
           results.add(new double[] {perf.perSecond(), keyed.perSecond(), simulated.perSecond(),
               perf.threadCpuPerRecord(), keyed.threadCpuPerRecord(), simulated.threadCpuPerRecord(),
               perf.processCpuPerRecord(), keyed.processCpuPerRecord(), simulated.processCpuPerRecord()});
@@ -123,12 +109,12 @@ public final class SimulateVsProducerPerf {
               perf.threadCpuPerRecord(), perf.processCpuPerRecord(), keyed.threadCpuPerRecord(), keyed.processCpuPerRecord(),
               simulated.threadCpuPerRecord(), simulated.processCpuPerRecord());
         }
-        double perf = median(results, 0);
-        double keyed = median(results, 1);
-        double simulated = median(results, 2);
+        double perf = ProducerPerfSideBySide.median(results, 0);
+        double keyed = ProducerPerfSideBySide.median(results, 1);
+        double simulated = ProducerPerfSideBySide.median(results, 2);
         System.out.printf(Locale.ROOT, "median CPU per record (producing thread / process): ProducerPerformance %.0f / %.0f ns, "
-            + "with keys %.0f / %.0f ns, simulate %.0f / %.0f ns%n", median(results, 3), median(results, 6),
-            median(results, 4), median(results, 7), median(results, 5), median(results, 8));
+            + "with keys %.0f / %.0f ns, simulate %.0f / %.0f ns%n", ProducerPerfSideBySide.median(results, 3), ProducerPerfSideBySide.median(results, 6),
+            ProducerPerfSideBySide.median(results, 4), ProducerPerfSideBySide.median(results, 7), ProducerPerfSideBySide.median(results, 5), ProducerPerfSideBySide.median(results, 8));
         System.out.printf(Locale.ROOT, "median: ProducerPerformance %,.0f records/s (with keys %,.0f), "
             + "simulate --speed max %,.0f records/s%n", perf, keyed, simulated);
         System.out.printf(Locale.ROOT, "ratio simulate / ProducerPerformance: %.1f %% (goal >= 80 %%: %s); "
@@ -151,47 +137,10 @@ public final class SimulateVsProducerPerf {
     return new int[] {(int) Math.round(valueBytes / (double) SIZE_SAMPLE), (int) Math.round(keyBytes / (double) SIZE_SAMPLE)};
   }
 
-  /** Runs ProducerPerformance into a fresh topic; returns its records/s. */
-  private Result producerPerformance(Admin admin, Map<String, Object> settings, String topic, int count, int recordSize,
-      boolean keyed) throws Exception {
-    createTopic(admin, topic);
-    List<String> args = new ArrayList<>(List.of("--topic", topic, "--num-records", String.valueOf(count),
-        "--record-size", String.valueOf(recordSize), "--throughput", "-1", "--reporting-interval", "60000"));
-    if (keyed) {
-      // Keys spread over as many distinct values as the plant has machines, like machine ids.
-      args.addAll(List.of("--key-distribution", "range", "--record-key-range", String.valueOf(model.machines().size())));
-    }
-    args.add("--producer-props");
-    settings.forEach((key, value) -> args.add(key + "=" + value));
-    PrintStream stdout = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    long[] before = cpuNow();
-    try {
-      ProducerPerformance.main(args.toArray(new String[0]));
-    } finally {
-      System.setOut(stdout);
-    }
-    long[] after = cpuNow();
-    deleteTopic(admin, topic);
-    Matcher total = TOTAL.matcher(captured.toString(StandardCharsets.UTF_8));
-    String line = null;
-    double perSecond = Double.NaN;
-    while (total.find()) {
-      line = total.group();
-      perSecond = Double.parseDouble(total.group(2));
-    }
-    if (line == null) {
-      throw new IllegalStateException("no total in ProducerPerformance's output: " + captured);
-    }
-    System.err.println("ProducerPerformance" + (keyed ? " (keyed)" : "") + " into " + topic + ": " + line);
-    return Result.of(perSecond, count, before, after);
-  }
-
   /** Runs the simulator at --speed max into a fresh topic until {@code count} events are acknowledged; returns records/s. */
-  private Result simulate(Admin admin, Map<String, Object> settings, String prefix, int count) throws Exception {
+  private ProducerPerfSideBySide.Result simulate(Admin admin, Map<String, Object> settings, String prefix, int count) throws Exception {
     Topics topics = new Topics(prefix + ".");
-    createTopic(admin, topics.telemetry().name());
+    side.createTopic(admin, topics.telemetry().name());
     PlantSimulator simulator = new PlantSimulator(model, SEED, START, Set.of());
     long started;
     long ended;
@@ -199,78 +148,19 @@ public final class SimulateVsProducerPerf {
     long[] before;
     long[] after;
     try (TelemetryPublisher publisher = new TelemetryPublisher(settings, topics.telemetry())) {
-      before = cpuNow();
+      before = ProducerPerfSideBySide.cpuNow();
       started = System.nanoTime();
       summary = SimulationRunner.builder(simulator, publisher).speed(Speed.MAX).limit(RunLimit.events(count)).build().run();
       ended = System.nanoTime();
-      after = cpuNow();
+      after = ProducerPerfSideBySide.cpuNow();
       if (publisher.acknowledged() != summary.records()) {
         throw new IllegalStateException(publisher.acknowledged() + " of " + summary.records() + " records acknowledged");
       }
     }
-    deleteTopic(admin, topics.telemetry().name());
+    ProducerPerfSideBySide.deleteTopic(admin, topics.telemetry().name());
     double seconds = (ended - started) / 1e9;
     System.err.printf(Locale.ROOT, "simulate --speed max into %s: %,d records in %.2f s, simulated %s to %s%n",
         topics.telemetry().name(), summary.records(), seconds, summary.firstEventTime(), summary.lastEventTime());
-    return Result.of(summary.records() / seconds, summary.records(), before, after);
-  }
-
-  /**
-   * Creates {@code name} and waits until every partition takes writes: a producer that starts
-   * while a new partition's leadership is still settling gets NOT_LEADER_OR_FOLLOWER, and an
-   * idempotent one can then stall on sequence errors, which would measure the race, not the producer.
-   */
-  private void createTopic(Admin admin, String name) throws ExecutionException, InterruptedException {
-    // The configs of the project's telemetry topic: event times may run ahead of the broker's clock.
-    Map<String, String> configs = new Topics("").specs(partitions).get(0).configs();
-    admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
-    Map<String, Object> probe = new HashMap<>(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false));
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(probe, new ByteArraySerializer(), new ByteArraySerializer())) {
-      List<Future<RecordMetadata>> sends = new ArrayList<>();
-      for (int partition = 0; partition < partitions; partition++) {
-        sends.add(producer.send(new ProducerRecord<>(name, partition, null, new byte[0])));
-      }
-      for (Future<RecordMetadata> send : sends) {
-        send.get();
-      }
-    }
-  }
-
-  private static void deleteTopic(Admin admin, String name) throws ExecutionException, InterruptedException {
-    admin.deleteTopics(List.of(name)).all().get();
-  }
-
-  /** CPU time used so far: by the calling thread (which produces) and by the whole process (broker included). */
-  private static long[] cpuNow() {
-    long thread = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-    long process = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-        ? os.getProcessCpuTime() : -1;
-    return new long[] {thread, process};
-  }
-
-  /** Records per second and CPU nanoseconds per record, producing thread and process. */
-  private record Result(double perSecond, double threadCpuPerRecord, double processCpuPerRecord) {
-
-    static Result of(double perSecond, long records, long[] cpuBefore, long[] cpuAfter) {
-      return new Result(perSecond, (cpuAfter[0] - cpuBefore[0]) / (double) records,
-          (cpuAfter[1] - cpuBefore[1]) / (double) records);
-    }
-  }
-
-  private static double median(List<double[]> results, int column) {
-    double[] values = results.stream().mapToDouble(result -> result[column]).toArray();
-    Arrays.sort(values);
-    int middle = values.length / 2;
-    return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
-  }
-
-  private static double totalMemoryGiB() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-      return os.getTotalMemorySize() / (1024.0 * 1024 * 1024);
-    }
-    return Double.NaN;
+    return ProducerPerfSideBySide.Result.of(summary.records() / seconds, summary.records(), before, after);
   }
 }

@@ -1,0 +1,142 @@
+package io.plantstream.bench;
+
+import io.plantstream.schemas.Topics;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.tools.ProducerPerformance;
+
+/**
+ * What the benchmarks against Kafka's ProducerPerformance share: running ProducerPerformance into
+ * a fresh topic of the project's telemetry configs on the bench's broker, topics that take writes
+ * before measuring, CPU time per record, medians and the machine's memory.
+ */
+final class ProducerPerfSideBySide {
+
+  private static final Pattern TOTAL = Pattern.compile("(\\d+) records sent, ([0-9.]+) records/sec");
+
+  private final String bootstrapServers;
+  private final int partitions;
+  private final int keyRange;
+
+  /** Topics of {@code partitions} on {@code bootstrapServers}; keyed runs use {@code keyRange} distinct keys. */
+  ProducerPerfSideBySide(String bootstrapServers, int partitions, int keyRange) {
+    this.bootstrapServers = bootstrapServers;
+    this.partitions = partitions;
+    this.keyRange = keyRange;
+  }
+
+  /** Runs ProducerPerformance into a fresh topic; returns its records/s. */
+  Result producerPerformance(Admin admin, Map<String, Object> settings, String topic, int count, int recordSize,
+      boolean keyed) throws Exception {
+    createTopic(admin, topic);
+    List<String> args = new ArrayList<>(List.of("--topic", topic, "--num-records", String.valueOf(count),
+        "--record-size", String.valueOf(recordSize), "--throughput", "-1", "--reporting-interval", "60000"));
+    if (keyed) {
+      // Keys spread over as many distinct values as the plant has machines, like machine ids.
+      args.addAll(List.of("--key-distribution", "range", "--record-key-range", String.valueOf(keyRange)));
+    }
+    args.add("--producer-props");
+    settings.forEach((key, value) -> args.add(key + "=" + value));
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    long[] before = cpuNow();
+    try {
+      ProducerPerformance.main(args.toArray(new String[0]));
+    } finally {
+      System.setOut(stdout);
+    }
+    long[] after = cpuNow();
+    deleteTopic(admin, topic);
+    Matcher total = TOTAL.matcher(captured.toString(StandardCharsets.UTF_8));
+    String line = null;
+    double perSecond = Double.NaN;
+    while (total.find()) {
+      line = total.group();
+      perSecond = Double.parseDouble(total.group(2));
+    }
+    if (line == null) {
+      throw new IllegalStateException("no total in ProducerPerformance's output: " + captured);
+    }
+    System.err.println("ProducerPerformance" + (keyed ? " (keyed)" : "") + " into " + topic + ": " + line);
+    return Result.of(perSecond, count, before, after);
+  }
+
+  /**
+   * Creates {@code name} and waits until every partition takes writes: a producer that starts
+   * while a new partition's leadership is still settling gets NOT_LEADER_OR_FOLLOWER, and an
+   * idempotent one can then stall on sequence errors, which would measure the race, not the producer.
+   */
+  void createTopic(Admin admin, String name) throws ExecutionException, InterruptedException {
+    // The configs of the project's telemetry topic: event times may run ahead of the broker's clock.
+    Map<String, String> configs = new Topics("").specs(partitions).get(0).configs();
+    admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
+    Map<String, Object> probe = new HashMap<>(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false));
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(probe, new ByteArraySerializer(), new ByteArraySerializer())) {
+      List<Future<RecordMetadata>> sends = new ArrayList<>();
+      for (int partition = 0; partition < partitions; partition++) {
+        sends.add(producer.send(new ProducerRecord<>(name, partition, null, new byte[0])));
+      }
+      for (Future<RecordMetadata> send : sends) {
+        send.get();
+      }
+    }
+  }
+
+  static void deleteTopic(Admin admin, String name) throws ExecutionException, InterruptedException {
+    admin.deleteTopics(List.of(name)).all().get();
+  }
+
+  /** CPU time used so far: by the calling thread (which produces) and by the whole process (broker included). */
+  static long[] cpuNow() {
+    long thread = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    long process = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() : -1;
+    return new long[] {thread, process};
+  }
+
+  /** Records per second and CPU nanoseconds per record, producing thread and process. */
+  record Result(double perSecond, double threadCpuPerRecord, double processCpuPerRecord) {
+
+    static Result of(double perSecond, long records, long[] cpuBefore, long[] cpuAfter) {
+      return new Result(perSecond, (cpuAfter[0] - cpuBefore[0]) / (double) records,
+          (cpuAfter[1] - cpuBefore[1]) / (double) records);
+    }
+  }
+
+  static double median(List<double[]> results, int column) {
+    double[] values = results.stream().mapToDouble(result -> result[column]).toArray();
+    Arrays.sort(values);
+    int middle = values.length / 2;
+    return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+  }
+
+  static double totalMemoryGiB() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getTotalMemorySize() / (1024.0 * 1024 * 1024);
+    }
+    return Double.NaN;
+  }
+}
