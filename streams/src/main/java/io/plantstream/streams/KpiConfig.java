@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param staleAfter silence after which a machine's time counts as UNKNOWN
  * @param forgetAfter silence after which a machine is no longer counted until it speaks again
  * @param dedupHorizon how long, behind the close boundary, an accepted event id is remembered
- * @param maxFutureSkew how far ahead of the partition's stream time an event may be stamped
+ * @param maxFutureSkew how far ahead of the partition's stream time an event may be stamped before it is held
+ *     until the partition shows whether its clock moved (see {@link MachineTimelineProcessor})
  * @param emit final records only, or early updates too
  * @param updateInterval wall-clock interval of early updates in {@link EmitMode#UPDATES}
  */
