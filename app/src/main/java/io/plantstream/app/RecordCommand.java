@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -90,18 +88,8 @@ final class RecordCommand implements Callable<Integer> {
       builder.max(max);
     }
     TelemetryRecorder recorder = builder.build();
-    CountDownLatch reported = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      recorder.stop();
-      try {
-        // Ctrl-C: the recorder writes what it fetched and completes the file before the JVM goes.
-        reported.await(30, TimeUnit.SECONDS);
-      } catch (InterruptedException ignored) {
-        Thread.currentThread().interrupt();
-      }
-    }, "record-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
+    // Ctrl-C: the recorder writes what it fetched and completes the file before the JVM goes.
+    try (GracefulStop stop = GracefulStop.on("record-stop", recorder::stop)) {
       RecordSummary summary;
       long started = System.nanoTime();
       try (ProgressDisplay progress = ProgressDisplay.start("record", "records", recorder::written,
@@ -111,13 +99,6 @@ final class RecordCommand implements Callable<Integer> {
       System.out.println(describe(summary, out, Duration.ofNanos(System.nanoTime() - started)));
       System.out.flush();
       return 0;
-    } finally {
-      reported.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // Ctrl-C: the hook is running already
-      }
     }
   }
 

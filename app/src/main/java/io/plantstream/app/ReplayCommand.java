@@ -22,9 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,18 +111,8 @@ final class ReplayCommand implements Callable<Integer> {
       log.info("replaying {} ({} from {}, {} partitions, {} machines) into {} at speed {}{}{}", file,
           total < 0 ? "records" : total + " records", info.topic(), info.partitions(), info.machines().size(),
           target.name(), speed, loop ? ", looping" : "", rebaseTime == null ? "" : ", first record at " + rebaseTime);
-      CountDownLatch reported = new CountDownLatch(1);
-      Thread hook = new Thread(() -> {
-        replayer.stop();
-        try {
-          // Ctrl-C: the replay flushes what it sent and reports before the JVM goes.
-          reported.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException ignored) {
-          Thread.currentThread().interrupt();
-        }
-      }, "replay-stop");
-      Runtime.getRuntime().addShutdownHook(hook);
-      try {
+      // Ctrl-C: the replay flushes what it sent and reports before the JVM goes.
+      try (GracefulStop stop = GracefulStop.on("replay-stop", replayer::stop)) {
         ReplaySummary summary;
         long started = System.nanoTime();
         try (ProgressDisplay progress = ProgressDisplay.start("replay", "records", replayer::entriesRead, () -> total)) {
@@ -133,13 +121,6 @@ final class ReplayCommand implements Callable<Integer> {
         System.out.println(describe(summary, file, Duration.ofNanos(System.nanoTime() - started)));
         System.out.flush();
         return 0;
-      } finally {
-        reported.countDown();
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-          // Ctrl-C: the hook is running already
-        }
       }
     }
   }

@@ -22,9 +22,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
@@ -168,29 +166,12 @@ final class SimulateCommand implements Callable<Integer> {
       }
       SimulationRunner runner = SimulationRunner.builder(simulator, metrics)
           .speed(speed).limit(limit).rate(rate).faults(faults).build();
-      CountDownLatch reported = new CountDownLatch(1);
-      Thread hook = new Thread(() -> {
-        runner.stop();
-        try {
-          // Ctrl-C: the run publishes what it holds, flushes and reports before the JVM goes.
-          reported.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException ignored) {
-          Thread.currentThread().interrupt();
-        }
-      }, "simulate-stop");
-      Runtime.getRuntime().addShutdownHook(hook);
-      try {
+      // Ctrl-C: the run publishes what it holds, flushes and reports before the JVM goes.
+      try (GracefulStop stop = GracefulStop.on("simulate-stop", runner::stop)) {
         SimulationSummary summary = runner.run();
         publisher.flush();
         report.accept(summary);
         return summary;
-      } finally {
-        reported.countDown();
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-          // Ctrl-C: the hook is running already
-        }
       }
     }
   }
