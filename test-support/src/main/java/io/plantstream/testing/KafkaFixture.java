@@ -76,15 +76,18 @@ public final class KafkaFixture implements BeforeAllCallback {
   /**
    * Client properties that reach the broker. Test producers are not idempotent: on the shared
    * embedded broker an idempotent producer's first batch to a partition was intermittently refused
-   * with OUT_OF_ORDER_SEQUENCE_NUMBER (incoming sequence 0 while the broker held a higher one for
-   * the same producer id) until delivery timed out. Tests read back what is on the topic, so a
-   * retry duplicate could not hide a wrong result; the cause is an open question for the
-   * reliability work.
+   * with OUT_OF_ORDER_SEQUENCE_NUMBER until delivery timed out (a batch refused with
+   * NOT_LEADER_OR_FOLLOWER on a new partition while the next one was appended, and records stamped
+   * with old times expiring the producer's state; see Topics#specs). One request in flight keeps
+   * a retried batch in its place, so what a test publishes in order arrives in order.
    */
   public Map<String, Object> clientConfig() {
     Map<String, Object> config = new HashMap<>();
     config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+    // Without idempotence, a retried batch (NOT_LEADER_OR_FOLLOWER right after a topic is created)
+    // could land behind the next one; tests publish in event-time order and rely on it.
+    config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     return config;
   }
 
