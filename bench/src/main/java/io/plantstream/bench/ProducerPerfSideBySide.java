@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -42,6 +43,52 @@ final class ProducerPerfSideBySide {
     this.bootstrapServers = bootstrapServers;
     this.partitions = partitions;
     this.keyRange = keyRange;
+  }
+
+  /** One run of the contender into fresh topics named from {@code prefix}. */
+  @FunctionalInterface
+  interface Contender {
+    /** Publishes into fresh topics named from {@code prefix} with {@code settings}; returns the rate and CPU. */
+    Result run(Admin admin, Map<String, Object> settings, String prefix) throws Exception;
+  }
+
+  /**
+   * A warm-up of each side, then {@code rounds} rounds of ProducerPerformance, keyed
+   * ProducerPerformance and the contender (named {@code name}, topics tagged {@code tag}); prints
+   * every round, the medians and the ratio against the 80 % goal.
+   */
+  void compare(Admin admin, Map<String, Object> settings, String name, String tag, int rounds, int records,
+      int warmupRecords, int recordSize, Contender warmup, Contender contender) throws Exception {
+    producerPerformance(admin, settings, "warmup-pp", warmupRecords, recordSize, false);
+    warmup.run(admin, settings, "warmup-" + tag);
+
+    List<double[]> results = new ArrayList<>();
+    for (int round = 1; round <= rounds; round++) {
+      Result perf = producerPerformance(admin, settings, "round" + round + "-pp", records, recordSize, false);
+      Result keyed = producerPerformance(admin, settings, "round" + round + "-pp-keyed", records, recordSize, true);
+      Result other = contender.run(admin, settings, "round" + round + "-" + tag);
+      results.add(new double[] {perf.perSecond(), keyed.perSecond(), other.perSecond(),
+          perf.threadCpuPerRecord(), keyed.threadCpuPerRecord(), other.threadCpuPerRecord(),
+          perf.processCpuPerRecord(), keyed.processCpuPerRecord(), other.processCpuPerRecord()});
+      System.out.printf(Locale.ROOT, "round %d: ProducerPerformance %,.0f records/s, with keys %,.0f records/s, "
+          + "%s --speed max %,.0f records/s, ratio %.1f %%%n", round, perf.perSecond(), keyed.perSecond(),
+          name, other.perSecond(), 100 * other.perSecond() / perf.perSecond());
+      System.out.printf(Locale.ROOT, "round %d CPU per record (producing thread / whole process, broker included): "
+          + "ProducerPerformance %.0f / %.0f ns, with keys %.0f / %.0f ns, %s %.0f / %.0f ns%n", round,
+          perf.threadCpuPerRecord(), perf.processCpuPerRecord(), keyed.threadCpuPerRecord(), keyed.processCpuPerRecord(),
+          name, other.threadCpuPerRecord(), other.processCpuPerRecord());
+    }
+    double perf = median(results, 0);
+    double keyed = median(results, 1);
+    double other = median(results, 2);
+    System.out.printf(Locale.ROOT, "median CPU per record (producing thread / process): ProducerPerformance %.0f / %.0f ns, "
+        + "with keys %.0f / %.0f ns, %s %.0f / %.0f ns%n", median(results, 3), median(results, 6),
+        median(results, 4), median(results, 7), name, median(results, 5), median(results, 8));
+    System.out.printf(Locale.ROOT, "median: ProducerPerformance %,.0f records/s (with keys %,.0f), "
+        + "%s --speed max %,.0f records/s%n", perf, keyed, name, other);
+    System.out.printf(Locale.ROOT, "ratio %s / ProducerPerformance: %.1f %% (goal >= 80 %%: %s); "
+        + "against keyed ProducerPerformance: %.1f %%%n", name, 100 * other / perf, other >= 0.8 * perf ? "met" : "NOT met",
+        100 * other / keyed);
   }
 
   /** Runs ProducerPerformance into a fresh topic; returns its records/s. */

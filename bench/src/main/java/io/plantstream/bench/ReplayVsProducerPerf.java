@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -110,36 +109,8 @@ public final class ReplayVsProducerPerf {
           AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
       System.out.println("producer settings (both): " + new TreeMap<>(settings));
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-        side.producerPerformance(admin, settings, "warmup-pp", warmup, recordSize, false);
-        replay(admin, settings, "warmup-replay", warmupRecording);
-
-        List<double[]> results = new ArrayList<>();
-        for (int round = 1; round <= rounds; round++) {
-          ProducerPerfSideBySide.Result perf = side.producerPerformance(admin, settings, "round" + round + "-pp", records, recordSize, false);
-          ProducerPerfSideBySide.Result keyed = side.producerPerformance(admin, settings, "round" + round + "-pp-keyed", records, recordSize, true);
-          ProducerPerfSideBySide.Result replayed = replay(admin, settings, "round" + round + "-replay", recording);
-          results.add(new double[] {perf.perSecond(), keyed.perSecond(), replayed.perSecond(),
-              perf.threadCpuPerRecord(), keyed.threadCpuPerRecord(), replayed.threadCpuPerRecord(),
-              perf.processCpuPerRecord(), keyed.processCpuPerRecord(), replayed.processCpuPerRecord()});
-          System.out.printf(Locale.ROOT, "round %d: ProducerPerformance %,.0f records/s, with keys %,.0f records/s, "
-              + "replay --speed max %,.0f records/s, ratio %.1f %%%n", round, perf.perSecond(), keyed.perSecond(),
-              replayed.perSecond(), 100 * replayed.perSecond() / perf.perSecond());
-          System.out.printf(Locale.ROOT, "round %d CPU per record (producing thread / whole process, broker included): "
-              + "ProducerPerformance %.0f / %.0f ns, with keys %.0f / %.0f ns, replay %.0f / %.0f ns%n", round,
-              perf.threadCpuPerRecord(), perf.processCpuPerRecord(), keyed.threadCpuPerRecord(), keyed.processCpuPerRecord(),
-              replayed.threadCpuPerRecord(), replayed.processCpuPerRecord());
-        }
-        double perf = ProducerPerfSideBySide.median(results, 0);
-        double keyed = ProducerPerfSideBySide.median(results, 1);
-        double replayed = ProducerPerfSideBySide.median(results, 2);
-        System.out.printf(Locale.ROOT, "median CPU per record (producing thread / process): ProducerPerformance %.0f / %.0f ns, "
-            + "with keys %.0f / %.0f ns, replay %.0f / %.0f ns%n", ProducerPerfSideBySide.median(results, 3), ProducerPerfSideBySide.median(results, 6),
-            ProducerPerfSideBySide.median(results, 4), ProducerPerfSideBySide.median(results, 7), ProducerPerfSideBySide.median(results, 5), ProducerPerfSideBySide.median(results, 8));
-        System.out.printf(Locale.ROOT, "median: ProducerPerformance %,.0f records/s (with keys %,.0f), "
-            + "replay --speed max %,.0f records/s%n", perf, keyed, replayed);
-        System.out.printf(Locale.ROOT, "ratio replay / ProducerPerformance: %.1f %% (goal >= 80 %%: %s); "
-            + "against keyed ProducerPerformance: %.1f %%%n", 100 * replayed / perf, replayed >= 0.8 * perf ? "met" : "NOT met",
-            100 * replayed / keyed);
+        side.compare(admin, settings, "replay", "replay", rounds, records, warmup, recordSize,
+            (a, s, prefix) -> replay(a, s, prefix, warmupRecording), (a, s, prefix) -> replay(a, s, prefix, recording));
       }
     } finally {
       Files.deleteIfExists(recording);

@@ -14,8 +14,6 @@ import io.plantstream.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -90,36 +88,8 @@ public final class SimulateVsProducerPerf {
           AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
       System.out.println("producer settings (both): " + new TreeMap<>(settings));
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-        side.producerPerformance(admin, settings, "warmup-pp", warmup, recordSize, false);
-        simulate(admin, settings, "warmup-sim", warmup);
-
-        List<double[]> results = new ArrayList<>();
-        for (int round = 1; round <= rounds; round++) {
-          ProducerPerfSideBySide.Result perf = side.producerPerformance(admin, settings, "round" + round + "-pp", records, recordSize, false);
-          ProducerPerfSideBySide.Result keyed = side.producerPerformance(admin, settings, "round" + round + "-pp-keyed", records, recordSize, true);
-          ProducerPerfSideBySide.Result simulated = simulate(admin, settings, "round" + round + "-sim", records);
-          results.add(new double[] {perf.perSecond(), keyed.perSecond(), simulated.perSecond(),
-              perf.threadCpuPerRecord(), keyed.threadCpuPerRecord(), simulated.threadCpuPerRecord(),
-              perf.processCpuPerRecord(), keyed.processCpuPerRecord(), simulated.processCpuPerRecord()});
-          System.out.printf(Locale.ROOT, "round %d: ProducerPerformance %,.0f records/s, with keys %,.0f records/s, "
-              + "simulate --speed max %,.0f records/s, ratio %.1f %%%n", round, perf.perSecond(), keyed.perSecond(),
-              simulated.perSecond(), 100 * simulated.perSecond() / perf.perSecond());
-          System.out.printf(Locale.ROOT, "round %d CPU per record (producing thread / whole process, broker included): "
-              + "ProducerPerformance %.0f / %.0f ns, with keys %.0f / %.0f ns, simulate %.0f / %.0f ns%n", round,
-              perf.threadCpuPerRecord(), perf.processCpuPerRecord(), keyed.threadCpuPerRecord(), keyed.processCpuPerRecord(),
-              simulated.threadCpuPerRecord(), simulated.processCpuPerRecord());
-        }
-        double perf = ProducerPerfSideBySide.median(results, 0);
-        double keyed = ProducerPerfSideBySide.median(results, 1);
-        double simulated = ProducerPerfSideBySide.median(results, 2);
-        System.out.printf(Locale.ROOT, "median CPU per record (producing thread / process): ProducerPerformance %.0f / %.0f ns, "
-            + "with keys %.0f / %.0f ns, simulate %.0f / %.0f ns%n", ProducerPerfSideBySide.median(results, 3), ProducerPerfSideBySide.median(results, 6),
-            ProducerPerfSideBySide.median(results, 4), ProducerPerfSideBySide.median(results, 7), ProducerPerfSideBySide.median(results, 5), ProducerPerfSideBySide.median(results, 8));
-        System.out.printf(Locale.ROOT, "median: ProducerPerformance %,.0f records/s (with keys %,.0f), "
-            + "simulate --speed max %,.0f records/s%n", perf, keyed, simulated);
-        System.out.printf(Locale.ROOT, "ratio simulate / ProducerPerformance: %.1f %% (goal >= 80 %%: %s); "
-            + "against keyed ProducerPerformance: %.1f %%%n", 100 * simulated / perf, simulated >= 0.8 * perf ? "met" : "NOT met",
-            100 * simulated / keyed);
+        side.compare(admin, settings, "simulate", "sim", rounds, records, warmup, recordSize,
+            (a, s, prefix) -> simulate(a, s, prefix, warmup), (a, s, prefix) -> simulate(a, s, prefix, records));
       }
     }
   }
