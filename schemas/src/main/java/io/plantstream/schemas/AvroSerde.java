@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -46,6 +47,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   private final Schema schema;
   private final BinaryMessageEncoder<T> encoder;
   private final BinaryMessageDecoder<T> decoder;
+  /** Null, or a faster decoder of the current schema that returns null for what it does not take. */
+  private final Function<byte[], T> directReader;
 
   private AvroSerde(Class<T> type, List<Schema> writerSchemas) {
     SpecificData model = SpecificData.getForClass(type);
@@ -55,6 +58,14 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     for (Schema writer : writerSchemas) {
       decoder.addSchema(writer);
     }
+    this.directReader = null;
+  }
+
+  private AvroSerde(AvroSerde<T> generic, Function<byte[], T> directReader) {
+    this.schema = generic.schema;
+    this.encoder = generic.encoder;
+    this.decoder = generic.decoder;
+    this.directReader = directReader;
   }
 
   /** A serde for the generated class {@code type} that reads every released version of it. */
@@ -65,6 +76,20 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   /** A serde for {@code type} that reads data written with any of {@code writerSchemas}. */
   public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type, List<Schema> writerSchemas) {
     return new AvroSerde<>(type, writerSchemas);
+  }
+
+  /**
+   * This serde, first trying {@code reader} on every input: a hand-written decoder of the schema
+   * whose fingerprint is {@code fingerprint}, returning null for bytes it does not take. Used only
+   * while that is still the current schema, so a schema change falls back to Avro's reader.
+   */
+  AvroSerde<T> withDirectReader(long fingerprint, Function<byte[], T> reader) {
+    return fingerprint == fingerprint() ? new AvroSerde<>(this, reader) : this;
+  }
+
+  /** True when a hand-written reader of the current schema decodes before Avro's generic one. */
+  boolean hasDirectReader() {
+    return directReader != null;
   }
 
   /** The schema this serde writes. */
@@ -97,6 +122,12 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   public T decode(byte[] bytes) {
     if (bytes == null) {
       return null;
+    }
+    if (directReader != null) {
+      T value = directReader.apply(bytes);
+      if (value != null) {
+        return value;
+      }
     }
     try {
       return decoder.decode(ByteBuffer.wrap(bytes));

@@ -23,7 +23,8 @@ public final class Topics {
   public static final int DEFAULT_TELEMETRY_PARTITIONS = 12;
 
   /** Serde of telemetry events; one shared instance, it is thread-safe. */
-  public static final AvroSerde<TelemetryEvent> TELEMETRY_SERDE = AvroSerde.of(TelemetryEvent.class);
+  public static final AvroSerde<TelemetryEvent> TELEMETRY_SERDE = AvroSerde.of(TelemetryEvent.class)
+      .withDirectReader(TelemetryEventReader.KNOWN_FINGERPRINT, TelemetryEventReader::read);
   /** Serde of machine metadata. */
   public static final AvroSerde<MachineInfo> MACHINE_INFO_SERDE = AvroSerde.of(MachineInfo.class);
   /** Serde of per-machine KPI records. */

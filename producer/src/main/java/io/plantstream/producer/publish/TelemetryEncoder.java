@@ -22,22 +22,22 @@ import org.apache.kafka.common.serialization.Serializer;
  * For any other (an evolved schema) {@link #forSchema} falls back to the generic serde, so a schema
  * change can cost speed but never correctness; a test pins the fast path to the current schema.
  */
-abstract class TelemetryEncoder {
+public abstract class TelemetryEncoder {
 
   /** CRC-64-AVRO fingerprint of the {@code TelemetryEvent} schema this encoder is written for. */
-  static final long KNOWN_FINGERPRINT = 0x4a7914fd189bb63bL;
+  public static final long KNOWN_FINGERPRINT = 0x4a7914fd189bb63bL;
 
   /** Encodes {@code event}. */
-  abstract byte[] encode(TelemetryEvent event);
+  public abstract byte[] encode(TelemetryEvent event);
 
   /** True when this is the hand-written fast path. */
-  abstract boolean isFast();
+  public abstract boolean isFast();
 
   /**
    * The fast encoder if {@code serde} is the Avro serde of the known schema, else one that
    * delegates to {@code serde}'s serializer for {@code topic}.
    */
-  static TelemetryEncoder forSerde(Serde<TelemetryEvent> serde, String topic) {
+  public static TelemetryEncoder forSerde(Serde<TelemetryEvent> serde, String topic) {
     if (serde instanceof AvroSerde<TelemetryEvent> avro
         && SchemaNormalization.parsingFingerprint64(avro.schema()) == KNOWN_FINGERPRINT) {
       return new Fast(KNOWN_FINGERPRINT);
@@ -57,12 +57,12 @@ abstract class TelemetryEncoder {
     }
 
     @Override
-    byte[] encode(TelemetryEvent event) {
+    public byte[] encode(TelemetryEvent event) {
       return serializer.serialize(topic, event);
     }
 
     @Override
-    boolean isFast() {
+    public boolean isFast() {
       return false;
     }
   }
@@ -92,12 +92,12 @@ abstract class TelemetryEncoder {
     }
 
     @Override
-    boolean isFast() {
+    public boolean isFast() {
       return true;
     }
 
     @Override
-    byte[] encode(TelemetryEvent event) {
+    public byte[] encode(TelemetryEvent event) {
       System.arraycopy(header, 0, buffer, 0, header.length);
       position = header.length;
       writeString(event.getEventId());
