@@ -45,6 +45,11 @@ final class AggregateCommand implements Callable<Integer> {
           "updates: also provisional records every second while a window is open (final=false, growing revisions)."})
   EmitMode emit;
 
+  @Option(names = "--update-interval", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+      description = "With --emit updates: how often, in wall-clock time, open windows' provisional records are "
+          + "emitted (default: ${DEFAULT-VALUE}).")
+  Duration updateInterval;
+
   @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
       description = "How long after its end a window still accepts events, in event time (default: ${DEFAULT-VALUE}).")
   Duration grace;
@@ -66,7 +71,10 @@ final class AggregateCommand implements Callable<Integer> {
       throw new UsageException("--http-port must be between 0 and 65535, was " + httpPort);
     }
     Topics topics = common.topics();
-    KpiConfig config = KpiConfig.defaults().withGrace(grace).withEmit(emit);
+    if (updateInterval.isZero() || updateInterval.isNegative()) {
+      throw new UsageException("--update-interval must be positive, was " + updateInterval);
+    }
+    KpiConfig config = KpiConfig.defaults().withGrace(grace).withEmit(emit).withUpdateInterval(updateInterval);
     try (KafkaCluster cluster = KafkaCluster.connect(common.clientConfig())) {
       cluster.requireTopics(topics.telemetry().name(), topics.machines().name(), topics.machineKpi1m().name(),
           topics.siteKpi1m().name(), topics.siteKpi1h().name(), topics.late().name(), topics.dlq().name());

@@ -1,5 +1,6 @@
 package io.plantstream.app;
 
+import io.plantstream.broker.PartitionLeaders;
 import io.plantstream.schemas.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,6 +99,10 @@ final class KafkaCluster implements AutoCloseable {
       }
     }
     List<String> created = missing.stream().map(NewTopic::name).toList();
+    if (!created.isEmpty()) {
+      // Producers that start right after this (demo, tests) must not race the new leaders.
+      PartitionLeaders.await(admin, created, Duration.ofSeconds(60));
+    }
     created.forEach(name -> log.info("created topic {}", name));
     return created;
   }

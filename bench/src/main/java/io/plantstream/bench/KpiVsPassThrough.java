@@ -1,6 +1,7 @@
 package io.plantstream.bench;
 
 import io.plantstream.broker.EmbeddedKafkaBroker;
+import io.plantstream.broker.PartitionLeaders;
 import io.plantstream.producer.RunLimit;
 import io.plantstream.producer.SimulationRunner;
 import io.plantstream.producer.SimulationSummary;
@@ -54,7 +55,7 @@ public final class KpiVsPassThrough {
 
   private KpiVsPassThrough() {}
 
-  /** Runs the benchmark and prints a Markdown table. */
+  /** Runs the benchmark on its own broker and prints a Markdown table. */
   public static void main(String[] args) throws Exception {
     long hours = 4;
     int rounds = 3;
@@ -67,61 +68,84 @@ public final class KpiVsPassThrough {
         default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; use --hours H --rounds N");
       }
     }
+    BenchmarkSuite.printMachine();
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
-      Topics topics = Topics.defaults();
-      Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
-      String passThroughOut = "bench.passthrough";
-      try (Admin admin = Admin.create(client)) {
-        List<NewTopic> created = new ArrayList<>();
-        for (Topics.TopicSpec spec : topics.specs(Topics.DEFAULT_TELEMETRY_PARTITIONS)) {
-          created.add(new NewTopic(spec.name(), spec.partitions(), (short) 1).configs(spec.configs()));
-        }
-        created.add(new NewTopic(passThroughOut, Topics.DEFAULT_TELEMETRY_PARTITIONS, (short) 1)
-            .configs(Map.of(Topics.TIMESTAMP_TYPE, Topics.LOG_APPEND_TIME)));
-        admin.createTopics(created).all().get();
-      }
-      PlantSimulator simulator = new PlantSimulator(PlantModel.loadDefault(), 42L,
-          start, Set.of());
-      MachinesPublisher.publish(client, topics.machines(), simulator.machineInfos(), simulator.start());
-      SimulationSummary published;
-      try (TelemetryPublisher publisher = new TelemetryPublisher(client, topics.telemetry())) {
-        published = new SimulationRunner(simulator, publisher, Speed.MAX, RunLimit.of(Duration.ofHours(hours))).run();
-      }
-      long events = published.events();
-      System.out.printf(Locale.ROOT, "pre-loaded %d events (%d simulated hours, 5 sites, %d partitions)%n",
-          events, hours, Topics.DEFAULT_TELEMETRY_PARTITIONS);
-
-      MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-      long baseline = liveHeap(memory);
-      System.out.println("warm-up:");
-      run("pass-through", passThroughTopology(topics, passThroughOut), broker, topics, events);
-      run("kpi", KpiTopology.build(topics, KpiConfig.defaults()), broker, topics, events);
-      List<Rate[]> results = new ArrayList<>();
-      List<Long> heaps = new ArrayList<>();
-      for (int round = 1; round <= rounds; round++) {
-        Rate passThrough = run("pass-through", passThroughTopology(topics, passThroughOut), broker, topics, events);
-        Rate kpi = run("kpi", KpiTopology.build(topics, KpiConfig.defaults()), broker, topics, events);
-        heaps.add(lastRetainedHeap - baseline);
-        results.add(new Rate[] {passThrough, kpi});
-      }
-      System.out.println();
-      System.out.println("| round | pass-through (events/s) | KPI (events/s) | ratio | pass-through (events/CPU-s) "
-          + "| KPI (events/CPU-s) | ratio | KPI retained heap |");
-      System.out.println("|---|---|---|---|---|---|---|---|");
-      List<Double> wallRatios = new ArrayList<>();
-      List<Double> cpuRatios = new ArrayList<>();
-      for (int i = 0; i < results.size(); i++) {
-        Rate pass = results.get(i)[0];
-        Rate kpi = results.get(i)[1];
-        wallRatios.add(kpi.perWallSecond() / pass.perWallSecond());
-        cpuRatios.add(kpi.perCpuSecond() / pass.perCpuSecond());
-        System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.0f %% | %,.0f | %,.0f | %.0f %% | %d MB |%n", i + 1,
-            pass.perWallSecond(), kpi.perWallSecond(), 100 * wallRatios.get(i), pass.perCpuSecond(),
-            kpi.perCpuSecond(), 100 * cpuRatios.get(i), heaps.get(i) >> 20);
-      }
-      System.out.printf(Locale.ROOT, "%nmedian KPI / pass-through: %.0f %% of wall-time rate, %.0f %% of CPU-time rate%n",
-          100 * median(wallRatios), 100 * median(cpuRatios));
+      measure(broker, hours, rounds, start);
     }
+  }
+
+  /**
+   * The medians of the rounds.
+   *
+   * @param events events in the pre-loaded topic
+   * @param passThrough pass-through events per second of wall time
+   * @param kpi KPI topology events per second of wall time
+   * @param wallRatio median of the rounds' KPI / pass-through ratios of wall-time rates
+   * @param cpuRatio median of the rounds' KPI / pass-through ratios of CPU-time rates
+   */
+  record Outcome(long events, double passThrough, double kpi, double wallRatio, double cpuRatio) {}
+
+  /**
+   * Pre-loads {@code hours} simulated hours from {@code start} into the default topics on
+   * {@code broker}, then runs a warm-up pair and {@code rounds} rounds; prints each and returns the medians.
+   */
+  static Outcome measure(EmbeddedKafkaBroker broker, long hours, int rounds, Instant start) throws Exception {
+    Topics topics = Topics.defaults();
+    Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
+    String passThroughOut = "bench.passthrough";
+    try (Admin admin = Admin.create(client)) {
+      List<NewTopic> created = new ArrayList<>();
+      for (Topics.TopicSpec spec : topics.specs(Topics.DEFAULT_TELEMETRY_PARTITIONS)) {
+        created.add(new NewTopic(spec.name(), spec.partitions(), (short) 1).configs(spec.configs()));
+      }
+      created.add(new NewTopic(passThroughOut, Topics.DEFAULT_TELEMETRY_PARTITIONS, (short) 1)
+          .configs(Map.of(Topics.TIMESTAMP_TYPE, Topics.LOG_APPEND_TIME)));
+      admin.createTopics(created).all().get();
+      PartitionLeaders.await(admin, created.stream().map(NewTopic::name).toList(), Duration.ofSeconds(60));
+    }
+    PlantSimulator simulator = new PlantSimulator(PlantModel.loadDefault(), 42L,
+        start, Set.of());
+    MachinesPublisher.publish(client, topics.machines(), simulator.machineInfos(), simulator.start());
+    SimulationSummary published;
+    try (TelemetryPublisher publisher = new TelemetryPublisher(client, topics.telemetry())) {
+      published = new SimulationRunner(simulator, publisher, Speed.MAX, RunLimit.of(Duration.ofHours(hours))).run();
+    }
+    long events = published.events();
+    System.out.printf(Locale.ROOT, "pre-loaded %d events (%d simulated hours, 5 sites, %d partitions)%n",
+        events, hours, Topics.DEFAULT_TELEMETRY_PARTITIONS);
+
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    long baseline = liveHeap(memory);
+    System.out.println("warm-up:");
+    run("pass-through", passThroughTopology(topics, passThroughOut), broker, topics, events);
+    run("kpi", KpiTopology.build(topics, KpiConfig.defaults()), broker, topics, events);
+    List<Rate[]> results = new ArrayList<>();
+    List<Long> heaps = new ArrayList<>();
+    for (int round = 1; round <= rounds; round++) {
+      Rate passThrough = run("pass-through", passThroughTopology(topics, passThroughOut), broker, topics, events);
+      Rate kpi = run("kpi", KpiTopology.build(topics, KpiConfig.defaults()), broker, topics, events);
+      heaps.add(lastRetainedHeap - baseline);
+      results.add(new Rate[] {passThrough, kpi});
+    }
+    System.out.println();
+    System.out.println("| round | pass-through (events/s) | KPI (events/s) | ratio | pass-through (events/CPU-s) "
+        + "| KPI (events/CPU-s) | ratio | KPI retained heap |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
+    List<Double> wallRatios = new ArrayList<>();
+    List<Double> cpuRatios = new ArrayList<>();
+    for (int i = 0; i < results.size(); i++) {
+      Rate pass = results.get(i)[0];
+      Rate kpi = results.get(i)[1];
+      wallRatios.add(kpi.perWallSecond() / pass.perWallSecond());
+      cpuRatios.add(kpi.perCpuSecond() / pass.perCpuSecond());
+      System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.0f %% | %,.0f | %,.0f | %.0f %% | %d MB |%n", i + 1,
+          pass.perWallSecond(), kpi.perWallSecond(), 100 * wallRatios.get(i), pass.perCpuSecond(),
+          kpi.perCpuSecond(), 100 * cpuRatios.get(i), heaps.get(i) >> 20);
+    }
+    System.out.printf(Locale.ROOT, "%nmedian KPI / pass-through: %.0f %% of wall-time rate, %.0f %% of CPU-time rate%n",
+        100 * median(wallRatios), 100 * median(cpuRatios));
+    return new Outcome(events, median(results.stream().map(r -> r[0].perWallSecond()).toList()),
+        median(results.stream().map(r -> r[1].perWallSecond()).toList()), median(wallRatios), median(cpuRatios));
   }
 
   private static long lastRetainedHeap;

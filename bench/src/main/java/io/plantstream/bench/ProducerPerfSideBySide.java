@@ -1,28 +1,22 @@
 package io.plantstream.bench;
 
+import io.plantstream.broker.PartitionLeaders;
 import io.plantstream.schemas.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.tools.ProducerPerformance;
 
 /**
@@ -55,9 +49,9 @@ final class ProducerPerfSideBySide {
   /**
    * A warm-up of each side, then {@code rounds} rounds of ProducerPerformance, keyed
    * ProducerPerformance and the contender (named {@code name}, topics tagged {@code tag}); prints
-   * every round, the medians and the ratio against the 80 % goal.
+   * every round, the medians and the ratio against the 80 % goal, and returns the medians.
    */
-  void compare(Admin admin, Map<String, Object> settings, String name, String tag, int rounds, int records,
+  Comparison compare(Admin admin, Map<String, Object> settings, String name, String tag, int rounds, int records,
       int warmupRecords, int recordSize, Contender warmup, Contender contender) throws Exception {
     producerPerformance(admin, settings, "warmup-pp", warmupRecords, recordSize, false);
     warmup.run(admin, settings, "warmup-" + tag);
@@ -89,7 +83,17 @@ final class ProducerPerfSideBySide {
     System.out.printf(Locale.ROOT, "ratio %s / ProducerPerformance: %.1f %% (goal >= 80 %%: %s); "
         + "against keyed ProducerPerformance: %.1f %%%n", name, 100 * other / perf, other >= 0.8 * perf ? "met" : "NOT met",
         100 * other / keyed);
+    return new Comparison(perf, keyed, other);
   }
+
+  /**
+   * Median records per second of ProducerPerformance, of keyed ProducerPerformance and of the contender.
+   *
+   * @param ceiling ProducerPerformance without keys, its default
+   * @param keyedCeiling ProducerPerformance with keys spread like machine ids
+   * @param contender the plantstream side
+   */
+  record Comparison(double ceiling, double keyedCeiling, double contender) {}
 
   /** Runs ProducerPerformance into a fresh topic; returns its records/s. */
   Result producerPerformance(Admin admin, Map<String, Object> settings, String topic, int count, int recordSize,
@@ -129,27 +133,14 @@ final class ProducerPerfSideBySide {
   }
 
   /**
-   * Creates {@code name} and waits until every partition takes writes: a producer that starts
-   * while a new partition's leadership is still settling gets NOT_LEADER_OR_FOLLOWER, and an
-   * idempotent one can then stall on sequence errors, which would measure the race, not the producer.
+   * Creates {@code name} and waits until every partition's leader acts as one, so that no run
+   * measures the race of a producer against a new partition (see {@link PartitionLeaders}).
    */
   void createTopic(Admin admin, String name) throws ExecutionException, InterruptedException {
     // The configs of the project's telemetry topic: event times may run ahead of the broker's clock.
     Map<String, String> configs = new Topics("").specs(partitions).get(0).configs();
     admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
-    Map<String, Object> probe = new HashMap<>(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false));
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(probe, new ByteArraySerializer(), new ByteArraySerializer())) {
-      List<Future<RecordMetadata>> sends = new ArrayList<>();
-      for (int partition = 0; partition < partitions; partition++) {
-        sends.add(producer.send(new ProducerRecord<>(name, partition, null, new byte[0])));
-      }
-      for (Future<RecordMetadata> send : sends) {
-        send.get();
-      }
-    }
+    PartitionLeaders.await(admin, List.of(name), Duration.ofSeconds(60));
   }
 
   static void deleteTopic(Admin admin, String name) throws ExecutionException, InterruptedException {

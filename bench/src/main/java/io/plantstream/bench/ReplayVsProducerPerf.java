@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,10 +54,11 @@ public final class ReplayVsProducerPerf {
   private final int warmup;
   private final Compression compression;
   private final PlantModel model = PlantModel.loadDefault();
-  private String bootstrapServers;
   private ProducerPerfSideBySide side;
+  private int recordSize;
 
-  private ReplayVsProducerPerf(Map<String, String> options) {
+  /** A benchmark with the options of {@link #main}; what is not given takes its default. */
+  ReplayVsProducerPerf(Map<String, String> options) {
     this.records = Integer.parseInt(options.getOrDefault("--records", "2000000"));
     this.rounds = Integer.parseInt(options.getOrDefault("--rounds", "3"));
     this.partitions = Integer.parseInt(options.getOrDefault("--partitions", String.valueOf(Topics.DEFAULT_TELEMETRY_PARTITIONS)));
@@ -81,35 +81,34 @@ public final class ReplayVsProducerPerf {
           + "[--compression deflate|zstd]");
       System.exit(2);
     }
-    new ReplayVsProducerPerf(options).run();
+    BenchmarkSuite.printMachine();
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
+      new ReplayVsProducerPerf(options).measure(broker);
+    }
   }
 
-  private void run() throws Exception {
+  /** Runs the comparison on {@code broker}; prints every round and returns the medians. */
+  ProducerPerfSideBySide.Comparison measure(EmbeddedKafkaBroker broker) throws Exception {
     Path dir = Files.createTempDirectory("replay-bench");
     Path recording = dir.resolve("bench.avro");
     Path warmupRecording = dir.resolve("warmup.avro");
-    long started = System.nanoTime();
-    int[] size = writeRecording(recording, records);
-    writeRecording(warmupRecording, warmup);
-    int recordSize = size[0] + size[1];
-    System.out.printf(Locale.ROOT, "plantstream benchmark, %s%n", LocalDate.now());
-    System.out.printf(Locale.ROOT, "machine: %d cores, %.1f GiB memory, %s %s%n", Runtime.getRuntime().availableProcessors(),
-        ProducerPerfSideBySide.totalMemoryGiB(), System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"));
-    System.out.printf(Locale.ROOT, "recording: %,d simulated events, %,d bytes (%s), written in %.1f s%n", records,
-        Files.size(recording), compression.name().toLowerCase(Locale.ROOT), (System.nanoTime() - started) / 1e9);
-    System.out.printf(Locale.ROOT, "record size: %d B (average of the recording as published: value %d B + key %d B)%n",
-        recordSize, size[0], size[1]);
-    System.out.printf(Locale.ROOT, "partitions: %d, records per run: %,d, rounds: %d (after a warm-up of %,d records each)%n",
-        partitions, records, rounds, warmup);
-
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
-      bootstrapServers = broker.bootstrapServers();
-      side = new ProducerPerfSideBySide(bootstrapServers, partitions, model.machines().size());
+    try {
+      long started = System.nanoTime();
+      int[] size = writeRecording(recording, records);
+      writeRecording(warmupRecording, warmup);
+      recordSize = size[0] + size[1];
+      System.out.printf(Locale.ROOT, "recording: %,d simulated events, %,d bytes (%s), written in %.1f s%n", records,
+          Files.size(recording), compression.name().toLowerCase(Locale.ROOT), (System.nanoTime() - started) / 1e9);
+      System.out.printf(Locale.ROOT, "record size: %d B (average of the recording as published: value %d B + key %d B)%n",
+          recordSize, size[0], size[1]);
+      System.out.printf(Locale.ROOT, "partitions: %d, records per run: %,d, rounds: %d (after a warm-up of %,d records each)%n",
+          partitions, records, rounds, warmup);
+      side = new ProducerPerfSideBySide(broker.bootstrapServers(), partitions, model.machines().size());
       Map<String, Object> settings = ProducerConfigs.withDefaults(Map.of(
           AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
       System.out.println("producer settings (both): " + new TreeMap<>(settings));
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-        side.compare(admin, settings, "replay", "replay", rounds, records, warmup, recordSize,
+        return side.compare(admin, settings, "replay", "replay", rounds, records, warmup, recordSize,
             (a, s, prefix) -> replay(a, s, prefix, warmupRecording), (a, s, prefix) -> replay(a, s, prefix, recording));
       }
     } finally {
@@ -117,6 +116,11 @@ public final class ReplayVsProducerPerf {
       Files.deleteIfExists(warmupRecording);
       Files.deleteIfExists(dir);
     }
+  }
+
+  /** The record size both sides publish, the recording's average, once {@link #measure} has run. */
+  int recordSize() {
+    return recordSize;
   }
 
   /**

@@ -13,7 +13,6 @@ import io.plantstream.producer.sim.PlantSimulator;
 import io.plantstream.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -47,10 +46,11 @@ public final class SimulateVsProducerPerf {
   private final int partitions;
   private final int warmup;
   private final PlantModel model = PlantModel.loadDefault();
-  private String bootstrapServers;
   private ProducerPerfSideBySide side;
+  private int recordSize;
 
-  private SimulateVsProducerPerf(Map<String, String> options) {
+  /** A benchmark with the options of {@link #main}; what is not given takes its default. */
+  SimulateVsProducerPerf(Map<String, String> options) {
     this.records = Integer.parseInt(options.getOrDefault("--records", "2000000"));
     this.rounds = Integer.parseInt(options.getOrDefault("--rounds", "3"));
     this.partitions = Integer.parseInt(options.getOrDefault("--partitions", String.valueOf(Topics.DEFAULT_TELEMETRY_PARTITIONS)));
@@ -67,35 +67,37 @@ public final class SimulateVsProducerPerf {
       System.err.println("usage: simulate-vs-producerperf [--records N] [--rounds N] [--partitions N] [--warmup N]");
       System.exit(2);
     }
-    new SimulateVsProducerPerf(options).run();
+    BenchmarkSuite.printMachine();
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
+      new SimulateVsProducerPerf(options).measure(broker);
+    }
   }
 
-  private void run() throws Exception {
-    int[] size = recordSize();
-    int recordSize = size[0] + size[1];
-    System.out.printf(Locale.ROOT, "plantstream benchmark, %s%n", LocalDate.now());
-    System.out.printf(Locale.ROOT, "machine: %d cores, %.1f GiB memory, %s %s%n", Runtime.getRuntime().availableProcessors(),
-        ProducerPerfSideBySide.totalMemoryGiB(), System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"));
+  /** Runs the comparison on {@code broker}; prints every round and returns the medians. */
+  ProducerPerfSideBySide.Comparison measure(EmbeddedKafkaBroker broker) throws Exception {
+    int[] size = sampleRecordSize();
+    recordSize = size[0] + size[1];
     System.out.printf(Locale.ROOT, "record size: %d B (plantstream average over %,d simulated events: value %d B + key %d B)%n",
         recordSize, SIZE_SAMPLE, size[0], size[1]);
     System.out.printf(Locale.ROOT, "partitions: %d, records per run: %,d, rounds: %d (after a warm-up of %,d records each)%n",
         partitions, records, rounds, warmup);
-
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
-      bootstrapServers = broker.bootstrapServers();
-      side = new ProducerPerfSideBySide(bootstrapServers, partitions, model.machines().size());
-      Map<String, Object> settings = ProducerConfigs.withDefaults(Map.of(
-          AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
-      System.out.println("producer settings (both): " + new TreeMap<>(settings));
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-        side.compare(admin, settings, "simulate", "sim", rounds, records, warmup, recordSize,
-            (a, s, prefix) -> simulate(a, s, prefix, warmup), (a, s, prefix) -> simulate(a, s, prefix, records));
-      }
+    side = new ProducerPerfSideBySide(broker.bootstrapServers(), partitions, model.machines().size());
+    Map<String, Object> settings = ProducerConfigs.withDefaults(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+    System.out.println("producer settings (both): " + new TreeMap<>(settings));
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      return side.compare(admin, settings, "simulate", "sim", rounds, records, warmup, recordSize,
+          (a, s, prefix) -> simulate(a, s, prefix, warmup), (a, s, prefix) -> simulate(a, s, prefix, records));
     }
   }
 
+  /** The record size both sides publish, plantstream's average, once {@link #measure} has run. */
+  int recordSize() {
+    return recordSize;
+  }
+
   /** Average value and key size in bytes of the simulator's events, as the publisher sends them. */
-  private int[] recordSize() {
+  private int[] sampleRecordSize() {
     PlantSimulator simulator = new PlantSimulator(model, SEED, START, Set.of());
     long valueBytes = 0;
     long keyBytes = 0;

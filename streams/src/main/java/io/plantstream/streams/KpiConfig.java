@@ -61,6 +61,11 @@ public record KpiConfig(Duration grace, Duration staleAfter, Duration forgetAfte
     return new KpiConfig(newGrace, staleAfter, forgetAfter, dedupHorizon, maxFutureSkew, emit, updateInterval);
   }
 
+  /** The same rules with early updates every {@code newUpdateInterval} of wall-clock time. */
+  public KpiConfig withUpdateInterval(Duration newUpdateInterval) {
+    return new KpiConfig(grace, staleAfter, forgetAfter, dedupHorizon, maxFutureSkew, emit, newUpdateInterval);
+  }
+
   /** The same rules with another emit mode. */
   public KpiConfig withEmit(EmitMode newEmit) {
     return new KpiConfig(grace, staleAfter, forgetAfter, dedupHorizon, maxFutureSkew, newEmit, updateInterval);

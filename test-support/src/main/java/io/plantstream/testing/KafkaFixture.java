@@ -1,6 +1,7 @@
 package io.plantstream.testing;
 
 import io.plantstream.broker.EmbeddedKafkaBroker;
+import io.plantstream.broker.PartitionLeaders;
 import io.plantstream.schemas.Topic;
 import io.plantstream.schemas.Topics;
 import java.time.Duration;
@@ -23,7 +24,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.Serdes;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
@@ -111,13 +111,9 @@ public final class KafkaFixture implements BeforeAllCallback {
           throw new IllegalStateException("cannot create topics " + newTopics, e);
         }
       }
-      // Producing before every partition has a leader made the idempotent producer's first
-      // batches race the partition's creation (OUT_OF_ORDER_SEQUENCE_NUMBER, seen on 2 cores).
-      List<String> names = newTopics.stream().map(NewTopic::name).toList();
-      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
-          admin.describeTopics(names).allTopicNames().get().values().stream()
-              .flatMap(description -> description.partitions().stream())
-              .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty()));
+      // Producing before every partition's leader acts as one made producers' first batches race
+      // the partition's creation (OUT_OF_ORDER_SEQUENCE_NUMBER, seen on 2 cores).
+      PartitionLeaders.await(admin, newTopics.stream().map(NewTopic::name).toList(), Duration.ofSeconds(60));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

@@ -1,0 +1,416 @@
+package io.plantstream.bench;
+
+import io.plantstream.avro.MachineKpi;
+import io.plantstream.avro.TelemetryEvent;
+import io.plantstream.avro.UnitCompleted;
+import io.plantstream.broker.EmbeddedKafkaBroker;
+import io.plantstream.broker.PartitionLeaders;
+import io.plantstream.producer.RunLimit;
+import io.plantstream.producer.SimulationRunner;
+import io.plantstream.producer.SimulationSummary;
+import io.plantstream.producer.Speed;
+import io.plantstream.producer.TelemetrySink;
+import io.plantstream.producer.model.PlantModel;
+import io.plantstream.producer.publish.MachinesPublisher;
+import io.plantstream.producer.publish.TelemetryPublisher;
+import io.plantstream.producer.sim.PlantSimulator;
+import io.plantstream.schemas.Topics;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The streams application as users run it ({@code plant aggregate --emit updates}, the packaged
+ * jar, in its own JVM with a 512 MB heap cap) under a steady load of half its capacity: how long
+ * from an event's publication until a KPI update that counts it can be read, and how much heap and
+ * resident memory the application takes for the five default sites.
+ *
+ * <ol>
+ *   <li>Capacity: {@code --hours} simulated hours of the five sites are pre-loaded; the application
+ *       starts and catches up; events / seconds from RUNNING until every offset is committed.
+ *   <li>Latency: the simulator then publishes at half that rate for {@code --seconds}. Every unit
+ *       an event completes is remembered with the time it was handed to the producer; a
+ *       {@code read_committed} consumer of the machine KPI topic notes when each update arrives.
+ *       The n-th unit of a machine's minute is counted by the first update of that minute whose
+ *       {@code unitsTotal} reaches n: its latency is that arrival minus the unit's publication.
+ *       At speed 1 publication is the event time; at half capacity simulated time runs faster,
+ *       so publication time is what a reader waits from.
+ *   <li>Memory: the application's peak heap in use (largest heap before a collection, from its GC
+ *       log), the largest heap after a collection, and its peak resident set (VmHWM).
+ * </ol>
+ *
+ * <pre>
+ * bench/run-benchmark.sh UpdatesLatency [--hours H] [--seconds S] [--app-jar app/target/plantstream.jar]
+ *     [--update-interval DURATION]
+ * </pre>
+ */
+public final class UpdatesLatency {
+
+  private static final Instant START = Instant.parse("2026-11-02T00:00:00Z");
+  private static final Pattern GC_PAUSE = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+  /** The heap cap the application runs with: the issue's goal, so a run that fits proves it. */
+  static final String HEAP_CAP = "-Xmx512m";
+
+  private final long hours;
+  private final long seconds;
+  private final Path appJar;
+  private final List<String> aggregateOptions;
+
+  /**
+   * A benchmark of {@code hours} simulated hours of catch-up and {@code seconds} of steady load,
+   * running the application from {@code appJar} with {@code aggregateOptions} added to its command.
+   */
+  UpdatesLatency(long hours, long seconds, Path appJar, List<String> aggregateOptions) {
+    this.hours = hours;
+    this.seconds = seconds;
+    this.appJar = appJar;
+    this.aggregateOptions = List.copyOf(aggregateOptions);
+  }
+
+  /** Runs the benchmark on its own broker; options {@code --hours}, {@code --seconds}, {@code --app-jar}. */
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      options.put(args[i], args[i + 1]);
+    }
+    if (args.length % 2 != 0
+        || !Set.of("--hours", "--seconds", "--app-jar", "--update-interval").containsAll(options.keySet())) {
+      System.err.println("usage: UpdatesLatency [--hours H] [--seconds S] [--app-jar JAR] [--update-interval DURATION]");
+      System.exit(2);
+    }
+    BenchmarkSuite.printMachine();
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
+      new UpdatesLatency(Long.parseLong(options.getOrDefault("--hours", "2")),
+          Long.parseLong(options.getOrDefault("--seconds", "60")),
+          Path.of(options.getOrDefault("--app-jar", "app/target/plantstream.jar")),
+          options.containsKey("--update-interval") ? List.of("--update-interval", options.get("--update-interval"))
+              : List.of()).measure(broker);
+    }
+  }
+
+  /**
+   * What one run measured.
+   *
+   * @param capacity events per second the application caught up at
+   * @param load events per second of the steady load
+   * @param units units whose latency was measured
+   * @param uncounted units no update had counted when the run ended
+   * @param p50 median latency, milliseconds
+   * @param p99 99th percentile latency, milliseconds
+   * @param max largest latency, milliseconds
+   * @param peakHeapMb largest heap in use seen by the collector, MB
+   * @param peakLiveHeapMb largest heap left after a collection, MB
+   * @param peakRssMb peak resident set size of the application's JVM, MB
+   */
+  record Outcome(double capacity, double load, long units, long uncounted, double p50, double p99, double max,
+      long peakHeapMb, long peakLiveHeapMb, long peakRssMb) {}
+
+  /** Runs both phases against {@code broker} with fresh topics; prints and returns what it measured. */
+  Outcome measure(EmbeddedKafkaBroker broker) throws Exception {
+    if (!Files.isRegularFile(appJar)) {
+      throw new IllegalStateException("no application jar at " + appJar + "; build it with ./plant --help");
+    }
+    Topics topics = new Topics("latency.");
+    Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
+    try (Admin admin = Admin.create(client)) {
+      List<NewTopic> created = new ArrayList<>();
+      for (Topics.TopicSpec spec : topics.specs(Topics.DEFAULT_TELEMETRY_PARTITIONS)) {
+        created.add(new NewTopic(spec.name(), spec.partitions(), (short) 1).configs(spec.configs()));
+      }
+      admin.createTopics(created).all().get();
+      PartitionLeaders.await(admin, created.stream().map(NewTopic::name).toList(), Duration.ofSeconds(60));
+    }
+    PlantModel model = PlantModel.loadDefault();
+    PlantSimulator preload = new PlantSimulator(model, 42L, START, Set.of());
+    MachinesPublisher.publish(client, topics.machines(), preload.machineInfos(), preload.start());
+    long preloaded;
+    try (TelemetryPublisher publisher = new TelemetryPublisher(client, topics.telemetry())) {
+      preloaded = new SimulationRunner(preload, publisher, Speed.MAX, RunLimit.of(Duration.ofHours(hours))).run().events();
+    }
+    System.out.printf(Locale.ROOT, "pre-loaded %,d events (%d simulated hours, 5 sites)%n", preloaded, hours);
+
+    Path work = Files.createTempDirectory("plantstream-latency-");
+    Path gcLog = work.resolve("gc.log");
+    String applicationId = "bench-latency-" + System.nanoTime();
+    List<String> command = new ArrayList<>(List.of(javaBinary(), HEAP_CAP, "-Xlog:gc:file=" + gcLog,
+        "-Dplantstream.log.dir=" + work, "-jar", appJar.toString(), "aggregate",
+        "--bootstrap-servers", broker.bootstrapServers(), "--topic-prefix", "latency.",
+        "--application-id", applicationId, "--state-dir", work.resolve("state").toString(), "--emit", "updates"));
+    command.addAll(aggregateOptions);
+    Process app = new ProcessBuilder(command).redirectErrorStream(true).start();
+    CountDownLatch running = new CountDownLatch(1);
+    Thread output = new Thread(() -> echo(app, running), "aggregate-output");
+    output.setDaemon(true);
+    output.start();
+    try (Admin admin = Admin.create(client)) {
+      if (!running.await(3, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("the application did not reach RUNNING; its log is in " + work);
+      }
+      long caughtUpFrom = System.nanoTime();
+      awaitCommitted(admin, applicationId, topics, Duration.ofMinutes(10));
+      double capacity = preloaded / ((System.nanoTime() - caughtUpFrom) / 1e9);
+      double load = capacity / 2;
+      System.out.printf(Locale.ROOT, "capacity (catch-up, emit updates): %,.0f events/s; steady load: %,.0f events/s for %d s%n",
+          capacity, load, seconds);
+
+      UnitPublications units = new UnitPublications();
+      AtomicBoolean stop = new AtomicBoolean();
+      Map<String, List<long[]>> arrivalsByKey = new HashMap<>();
+      KpiReader reader = new KpiReader(broker.bootstrapServers(), topics, stop, arrivalsByKey);
+      Thread readerThread = new Thread(reader, "kpi-reader");
+      readerThread.start();
+      reader.awaitAssigned();
+      PlantSimulator steady = new PlantSimulator(model, 43L, START.plus(Duration.ofHours(hours)), Set.of());
+      SimulationSummary summary;
+      long loadStarted = System.nanoTime();
+      try (TelemetryPublisher publisher = new TelemetryPublisher(client, topics.telemetry())) {
+        units.delegate = publisher;
+        summary = SimulationRunner.builder(steady, units).speed(Speed.MAX).rate(load)
+            .limit(RunLimit.events(Math.round(load * seconds))).build().run();
+      }
+      double loadSeconds = (System.nanoTime() - loadStarted) / 1e9;
+      // Updates come every second of wall time; wait until every unit is counted, or give up.
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < deadline && units.uncounted(reader.snapshot()) > 0) {
+        Thread.sleep(200);
+      }
+      stop.set(true);
+      readerThread.join();
+      long rssKb = peakRssKb(app.pid());
+      List<Long> latencies = units.latencies(reader.snapshot());
+      long uncounted = units.total() - latencies.size();
+      long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+      long[] heap = heapFromGcLog(gcLog);
+      Outcome outcome = new Outcome(capacity, summary.events() / loadSeconds,
+          sorted.length, uncounted, percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.99) / 1e6,
+          (sorted.length == 0 ? 0 : sorted[sorted.length - 1]) / 1e6, heap[0], heap[1], rssKb / 1024);
+      System.out.printf(Locale.ROOT, "latency over %,d units (%,d not counted at the end): p50 %.0f ms, p99 %.0f ms, "
+          + "max %.0f ms; steady load achieved %,.0f events/s%n", outcome.units(), uncounted, outcome.p50(),
+          outcome.p99(), outcome.max(), outcome.load());
+      System.out.printf(Locale.ROOT, "application memory (%s): peak heap in use %d MB, largest after a collection %d MB, "
+          + "peak RSS %d MB%n", HEAP_CAP, heap[0], heap[1], outcome.peakRssMb());
+      return outcome;
+    } finally {
+      app.destroy();
+      if (!app.waitFor(30, TimeUnit.SECONDS)) {
+        app.destroyForcibly();
+      }
+    }
+  }
+
+  /** Remembers when each unit was published, per machine and minute, in publication order. */
+  private static final class UnitPublications implements TelemetrySink {
+    private final Map<String, long[]> published = new HashMap<>();
+    private final Map<String, Integer> counts = new HashMap<>();
+    private TelemetrySink delegate;
+
+    @Override
+    public void accept(TelemetryEvent event) {
+      if (event.getPayload() instanceof UnitCompleted) {
+        String key = key(event.getMachineId(), event.getEventTime().toEpochMilli() / 60_000 * 60_000);
+        int count = counts.merge(key, 1, Integer::sum);
+        long[] times = published.computeIfAbsent(key, k -> new long[16]);
+        if (count > times.length) {
+          times = Arrays.copyOf(times, times.length * 2);
+          published.put(key, times);
+        }
+        times[count - 1] = System.nanoTime();
+      }
+      delegate.accept(event);
+    }
+
+    @Override
+    public void flush() {
+      delegate.flush();
+    }
+
+    long total() {
+      return counts.values().stream().mapToLong(Integer::longValue).sum();
+    }
+
+    /** Units whose minute has no update yet that counts them. */
+    long uncounted(Map<String, List<long[]>> arrivals) {
+      return total() - latencies(arrivals).size();
+    }
+
+    /** For every unit with an update that counts it: arrival minus publication, nanoseconds. */
+    List<Long> latencies(Map<String, List<long[]>> arrivals) {
+      List<Long> latencies = new ArrayList<>();
+      counts.forEach((key, count) -> {
+        long[] times = published.get(key);
+        int counted = 0;
+        for (long[] arrival : arrivals.getOrDefault(key, List.of())) {
+          int total = (int) Math.min(count, arrival[0]);
+          for (int n = counted; n < total; n++) {
+            latencies.add(arrival[1] - times[n]);
+          }
+          counted = Math.max(counted, total);
+        }
+      });
+      return latencies;
+    }
+  }
+
+  /** Reads the machine KPI topic from its end, noting each record's units total and arrival time. */
+  private static final class KpiReader implements Runnable {
+    private final KafkaConsumer<String, MachineKpi> consumer;
+    private final Topics topics;
+    private final AtomicBoolean stop;
+    private final Map<String, List<long[]>> arrivals;
+    private final CountDownLatch assigned = new CountDownLatch(1);
+
+    KpiReader(String bootstrapServers, Topics topics, AtomicBoolean stop, Map<String, List<long[]>> arrivals) {
+      this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+          ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+          topics.machineKpi1m().keySerde().deserializer(), topics.machineKpi1m().valueSerde().deserializer());
+      this.topics = topics;
+      this.stop = stop;
+      this.arrivals = arrivals;
+    }
+
+    void awaitAssigned() throws InterruptedException {
+      assigned.await();
+    }
+
+    synchronized Map<String, List<long[]>> snapshot() {
+      Map<String, List<long[]>> copy = new HashMap<>();
+      arrivals.forEach((key, list) -> copy.put(key, List.copyOf(list)));
+      return copy;
+    }
+
+    @Override
+    public void run() {
+      try (consumer) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topics.machineKpi1m().name()).stream()
+            .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        assigned.countDown();
+        while (!stop.get()) {
+          ConsumerRecords<String, MachineKpi> records = consumer.poll(Duration.ofMillis(20));
+          long now = System.nanoTime();
+          synchronized (this) {
+            for (ConsumerRecord<String, MachineKpi> record : records) {
+              MachineKpi kpi = record.value();
+              arrivals.computeIfAbsent(key(kpi.getMachineId(), kpi.getWindowStart().toEpochMilli()),
+                  k -> new ArrayList<>()).add(new long[] {kpi.getUnitsTotal(), now});
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static String key(String machineId, long windowStart) {
+    return machineId + "@" + windowStart;
+  }
+
+  /** Waits until the application has committed every offset of the telemetry topic as of now. */
+  private static void awaitCommitted(Admin admin, String applicationId, Topics topics, Duration timeout) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int p = 0; p < Topics.DEFAULT_TELEMETRY_PARTITIONS; p++) {
+      latest.put(new TopicPartition(topics.telemetry().name(), p), OffsetSpec.latest());
+    }
+    Map<TopicPartition, Long> end = admin.listOffsets(latest).all().get().entrySet().stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
+      long lag = 0;
+      for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
+        OffsetAndMetadata done = committed.get(partition.getKey());
+        lag += partition.getValue() - (done == null ? 0 : done.offset());
+      }
+      if (lag <= 0) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the application did not catch up within " + timeout + "; lag " + lag);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static void echo(Process app, CountDownLatch running) {
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        System.out.println("  [aggregate] " + line);
+        if (line.startsWith("KPI application") && line.contains(" running on ")) {
+          running.countDown();
+        }
+      }
+    } catch (IOException ended) {
+      // The application stopped; its exit is handled by the caller.
+    }
+  }
+
+  /** Largest heap in use before a collection and largest after one, MB, from a {@code -Xlog:gc} file. */
+  static long[] heapFromGcLog(Path gcLog) throws IOException {
+    long before = 0;
+    long after = 0;
+    for (String line : Files.readAllLines(gcLog)) {
+      Matcher pause = GC_PAUSE.matcher(line);
+      if (pause.find()) {
+        before = Math.max(before, Long.parseLong(pause.group(1)));
+        after = Math.max(after, Long.parseLong(pause.group(2)));
+      }
+    }
+    return new long[] {before, after};
+  }
+
+  /** Peak resident set size of process {@code pid} in kB, from /proc (Linux); -1 elsewhere. */
+  static long peakRssKb(long pid) throws IOException {
+    Path status = Path.of("/proc", String.valueOf(pid), "status");
+    if (!Files.exists(status)) {
+      return -1;
+    }
+    for (String line : Files.readAllLines(status)) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+
+  private static double percentile(long[] sorted, double fraction) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int index = (int) Math.ceil(fraction * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+  }
+
+  private static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}
