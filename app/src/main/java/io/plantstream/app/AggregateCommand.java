@@ -42,10 +42,10 @@ final class AggregateCommand implements Callable<Integer> {
 
   @Option(names = "--emit", paramLabel = "final|updates", defaultValue = "final",
       description = {"final: one record per machine and closed window (default).",
-          "updates: also provisional records every second while a window is open (final=false, growing revisions)."})
+          "updates: also provisional records every --update-interval while a window is open (final=false, growing revisions)."})
   EmitMode emit;
 
-  @Option(names = "--update-interval", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+  @Option(names = "--update-interval", paramLabel = "DURATION", defaultValue = "250ms", converter = DurationConverter.class,
       description = "With --emit updates: how often, in wall-clock time, open windows' provisional records are "
           + "emitted (default: ${DEFAULT-VALUE}).")
   Duration updateInterval;
