@@ -1,6 +1,7 @@
 package io.plantstream.bench;
 
 import io.plantstream.broker.PartitionLeaders;
+import io.plantstream.producer.publish.ProducerConfigs;
 import io.plantstream.schemas.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -12,10 +13,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.tools.ProducerPerformance;
 
@@ -49,10 +52,21 @@ final class ProducerPerfSideBySide {
   /**
    * A warm-up of each side, then {@code rounds} rounds of ProducerPerformance, keyed
    * ProducerPerformance and the contender (named {@code name}, topics tagged {@code tag}); prints
-   * every round, the medians and the ratio against the 80 % goal, and returns the medians.
+   * every round, the medians and the ratio against the 80 % goal, and returns the medians. Both
+   * sides publish with the project's producer settings ({@link ProducerConfigs#DEFAULTS}).
    */
-  Comparison compare(Admin admin, Map<String, Object> settings, String name, String tag, int rounds, int records,
-      int warmupRecords, int recordSize, Contender warmup, Contender contender) throws Exception {
+  Comparison compare(String name, String tag, int rounds, int records, int warmupRecords, int recordSize,
+      Contender warmup, Contender contender) throws Exception {
+    Map<String, Object> settings = ProducerConfigs.withDefaults(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    System.out.println("producer settings (both): " + new TreeMap<>(settings));
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      return compare(admin, settings, name, tag, rounds, records, warmupRecords, recordSize, warmup, contender);
+    }
+  }
+
+  private Comparison compare(Admin admin, Map<String, Object> settings, String name, String tag, int rounds,
+      int records, int warmupRecords, int recordSize, Contender warmup, Contender contender) throws Exception {
     producerPerformance(admin, settings, "warmup-pp", warmupRecords, recordSize, false);
     warmup.run(admin, settings, "warmup-" + tag);
 

@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.tools.ProducerPerformance;
 
 /**
@@ -104,13 +103,8 @@ public final class ReplayVsProducerPerf {
       System.out.printf(Locale.ROOT, "partitions: %d, records per run: %,d, rounds: %d (after a warm-up of %,d records each)%n",
           partitions, records, rounds, warmup);
       side = new ProducerPerfSideBySide(broker.bootstrapServers(), partitions, model.machines().size());
-      Map<String, Object> settings = ProducerConfigs.withDefaults(Map.of(
-          AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
-      System.out.println("producer settings (both): " + new TreeMap<>(settings));
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-        return side.compare(admin, settings, "replay", "replay", rounds, records, warmup, recordSize,
-            (a, s, prefix) -> replay(a, s, prefix, warmupRecording), (a, s, prefix) -> replay(a, s, prefix, recording));
-      }
+      return side.compare("replay", "replay", rounds, records, warmup, recordSize,
+          (a, s, prefix) -> replay(a, s, prefix, warmupRecording), (a, s, prefix) -> replay(a, s, prefix, recording));
     } finally {
       Files.deleteIfExists(recording);
       Files.deleteIfExists(warmupRecording);

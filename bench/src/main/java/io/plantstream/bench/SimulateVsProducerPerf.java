@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.tools.ProducerPerformance;
 
 /**
@@ -82,13 +81,8 @@ public final class SimulateVsProducerPerf {
     System.out.printf(Locale.ROOT, "partitions: %d, records per run: %,d, rounds: %d (after a warm-up of %,d records each)%n",
         partitions, records, rounds, warmup);
     side = new ProducerPerfSideBySide(broker.bootstrapServers(), partitions, model.machines().size());
-    Map<String, Object> settings = ProducerConfigs.withDefaults(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
-    System.out.println("producer settings (both): " + new TreeMap<>(settings));
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      return side.compare(admin, settings, "simulate", "sim", rounds, records, warmup, recordSize,
-          (a, s, prefix) -> simulate(a, s, prefix, warmup), (a, s, prefix) -> simulate(a, s, prefix, records));
-    }
+    return side.compare("simulate", "sim", rounds, records, warmup, recordSize,
+        (a, s, prefix) -> simulate(a, s, prefix, warmup), (a, s, prefix) -> simulate(a, s, prefix, records));
   }
 
   /** The record size both sides publish, plantstream's average, once {@link #measure} has run. */
