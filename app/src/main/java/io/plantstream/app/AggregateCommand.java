@@ -70,6 +70,14 @@ final class AggregateCommand implements Callable<Integer> {
     if (httpPort != null && (httpPort < 0 || httpPort > 65_535)) {
       throw new UsageException("--http-port must be between 0 and 65535, was " + httpPort);
     }
+    // Kafka names internal topics and the consumer group after it: only these characters are legal.
+    if (!applicationId.matches("[A-Za-z0-9._-]+")) {
+      throw new UsageException("--application-id '" + applicationId
+          + "' may only have letters, digits, '.', '_' and '-'");
+    }
+    if (stateDir != null && java.nio.file.Files.exists(stateDir) && !java.nio.file.Files.isDirectory(stateDir)) {
+      throw new UsageException("--state-dir " + stateDir + " is a file, not a directory");
+    }
     Topics topics = common.topics();
     if (updateInterval.isZero() || updateInterval.isNegative()) {
       throw new UsageException("--update-interval must be positive, was " + updateInterval);

@@ -26,6 +26,9 @@ final class BrokerCommand implements Callable<Integer> {
     if (port < 0 || port > 65_535) {
       throw new UsageException("--port must be 0..65535, was " + port);
     }
+    if (dataDir != null && java.nio.file.Files.exists(dataDir) && !java.nio.file.Files.isDirectory(dataDir)) {
+      throw new UsageException("--data-dir " + dataDir + " is a file, not a directory");
+    }
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(port).dataDir(dataDir).build();
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {

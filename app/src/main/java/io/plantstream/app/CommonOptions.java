@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine.Option;
 
 /**
@@ -51,12 +54,34 @@ public final class CommonOptions {
       Properties file = new Properties();
       try (Reader reader = Files.newBufferedReader(commandConfig)) {
         file.load(reader);
-      } catch (IOException e) {
+      } catch (IOException | IllegalArgumentException e) {
+        // IllegalArgumentException: a malformed unicode escape.
         throw new UsageException("cannot read --command-config " + commandConfig + ": " + e.getMessage());
       }
       file.forEach((key, value) -> config.put(key.toString(), value));
     }
-    config.put("bootstrap.servers", bootstrapServers);
+    config.put("bootstrap.servers", checkedBootstrapServers());
+    try {
+      // Values the clients would refuse later, refused now with the file's name (without logging them).
+      AdminClientConfig.configDef().parse(config);
+    } catch (ConfigException e) {
+      throw new UsageException((commandConfig == null ? "" : "--command-config " + commandConfig + ": ")
+          + e.getMessage());
+    }
     return config;
+  }
+
+  /** The bootstrap servers, each HOST:PORT; anything else is a usage error (resolving them is the connect's job). */
+  private String checkedBootstrapServers() {
+    if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      throw new UsageException("--bootstrap-servers is empty; give HOST:PORT[,HOST:PORT...]");
+    }
+    for (String server : bootstrapServers.split(",")) {
+      String trimmed = server.trim();
+      if (Utils.getHost(trimmed) == null || Utils.getPort(trimmed) == null) {
+        throw new UsageException("--bootstrap-servers: '" + trimmed + "' is not HOST:PORT");
+      }
+    }
+    return bootstrapServers;
   }
 }

@@ -71,6 +71,9 @@ final class DemoCommand implements Callable<Integer> {
     if (duration != null && (duration.isZero() || duration.isNegative())) {
       throw new UsageException("--duration must be positive, was " + duration);
     }
+    if (port < 0 || port > 65_535) {
+      throw new UsageException("--port must be 0..65535, was " + port);
+    }
     PlantModel model = plant.model();
     PlantSimulator simulator = new PlantSimulator(model, plant.seed,
         Instant.now().truncatedTo(ChronoUnit.MINUTES), plant.siteIds(model));

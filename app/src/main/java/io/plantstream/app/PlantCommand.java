@@ -65,21 +65,27 @@ public final class PlantCommand implements Runnable {
   private static int usageError(ParameterException error, String[] args) {
     CommandLine line = error.getCommandLine();
     PrintWriter err = line.getErr();
-    err.println("plant " + commandName(line) + ": " + error.getMessage()
-        + " (see 'plant " + commandName(line) + " --help')");
+    err.println(usageLine(line, error.getMessage()));
     err.flush();
     return USAGE;
+  }
+
+  /** {@code plant <command>: <message> (see 'plant <command> --help')}, or without a command for plant itself. */
+  private static String usageLine(CommandLine line, String message) {
+    String command = commandName(line);
+    String plant = command.isEmpty() ? "plant" : "plant " + command;
+    return plant + ": " + message + " (see '" + plant + " --help')";
   }
 
   private static int failure(Exception error, CommandLine line) {
     PrintWriter err = line.getErr();
     if (error instanceof UsageException usage) {
-      err.println("plant " + commandName(line) + ": " + usage.getMessage()
-          + " (see 'plant " + commandName(line) + " --help')");
+      err.println(usageLine(line, usage.getMessage()));
       err.flush();
       return USAGE;
     }
-    err.println("plant " + commandName(line) + ": " + Errors.oneLine(error));
+    String command = commandName(line);
+    err.println((command.isEmpty() ? "plant" : "plant " + command) + ": " + Errors.oneLine(error));
     if (CommonOptions.verbose) {
       error.printStackTrace(err);
     }

@@ -86,6 +86,15 @@ final class ReplayCommand implements Callable<Integer> {
     } catch (RecordingException e) {
       throw new UsageException(e.getMessage());
     }
+    if (sites != null && !info.machines().isEmpty()) {
+      Set<String> recorded = new java.util.TreeSet<>();
+      info.machines().forEach(machine -> recorded.add(machine.getSiteId()));
+      for (String site : sites) {
+        if (!recorded.contains(site)) {
+          throw new UsageException("the recording has no site '" + site + "'; it has " + String.join(", ", recorded));
+        }
+      }
+    }
     Topics topics = common.topics();
     Topic<String, TelemetryEvent> target = topic == null ? topics.telemetry()
         : new Topic<>(topic, topics.telemetry().keySerde(), topics.telemetry().valueSerde());

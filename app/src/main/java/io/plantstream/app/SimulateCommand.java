@@ -55,10 +55,10 @@ final class SimulateCommand implements Callable<Integer> {
   Speed speed;
 
   @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
-      description = "Stop after this much simulated time, e.g. 1h.")
+      description = "Stop after this much simulated time, e.g. 1h (instead of --events).")
   Duration duration;
 
-  @Option(names = "--events", paramLabel = "N", description = "Stop after N simulated events.")
+  @Option(names = "--events", paramLabel = "N", description = "Stop after N simulated events (instead of --duration).")
   Long events;
 
   @Option(names = "--rate", paramLabel = "N",
@@ -84,6 +84,9 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    if (duration != null && events != null) {
+      throw new UsageException("--duration and --events are alternatives; give one of them");
+    }
     if (events != null && events < 1) {
       throw new UsageException("--events must be at least 1, was " + events);
     }

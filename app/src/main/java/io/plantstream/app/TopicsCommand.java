@@ -30,6 +30,9 @@ final class TopicsCommand implements Callable<Integer> {
     if (partitions < 1) {
       throw new UsageException("--partitions must be at least 1, was " + partitions);
     }
+    if (replicationFactor != null && replicationFactor < 1) {
+      throw new UsageException("--replication-factor must be at least 1, was " + replicationFactor);
+    }
     try (KafkaCluster cluster = KafkaCluster.connect(common.clientConfig())) {
       if (!describeOnly) {
         short replicas = replicationFactor != null ? replicationFactor

@@ -2,6 +2,7 @@ package io.plantstream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import io.plantstream.avro.MachineInfo;
 import io.plantstream.avro.MachineKpi;
@@ -9,9 +10,14 @@ import io.plantstream.avro.SiteKpi;
 import io.plantstream.avro.StateMillis;
 import io.plantstream.schemas.KpiKeys;
 import io.plantstream.schemas.Topics;
+import io.plantstream.streams.KpiApplication;
 import io.plantstream.streams.KpiConfig;
+import io.plantstream.streams.KpiStreamsConfig;
+import io.plantstream.streams.KpiTopology;
 import io.plantstream.testing.KafkaFixture;
 import io.plantstream.testing.KpiOracle;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -45,6 +51,25 @@ final class KpiComparison {
     KpiOracle oracle = new KpiOracle(config.grace(), config.staleAfter(), config.forgetAfter(),
         config.dedupHorizon(), config.maxFutureSkew());
     return new KpiComparison(kafka, topics, oracle.compute(kafka.readAllRaw(topics.telemetry().name()), byId));
+  }
+
+  /**
+   * Runs a fresh KPI application with {@code applicationId} on the topics until every key the
+   * oracle expects, its late events and {@code deadLetters} dead letters are out, then asserts that
+   * every KPI matches the oracle's.
+   */
+  void aggregateAndMatch(String applicationId, Path stateDir, KpiConfig config, long deadLetters) throws Exception {
+    try (KpiApplication app = new KpiApplication(KpiTopology.build(topics, config),
+        KpiStreamsConfig.build(kafka.bootstrapServers(), applicationId, stateDir, topics, Map.of()))) {
+      app.start();
+      await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+        assertComplete();
+        assertThat(kafka.readAllRaw(topics.dlq().name())).hasSize((int) deadLetters);
+        // Late records after the last window to close come out after the last KPI: wait for them too.
+        assertThat(kafka.readAllRaw(topics.late().name())).hasSameSizeAs(expected.late());
+      });
+    }
+    assertMatches();
   }
 
   /** The oracle's result. */

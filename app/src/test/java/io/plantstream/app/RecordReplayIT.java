@@ -1,7 +1,6 @@
 package io.plantstream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.plantstream.avro.MachineInfo;
 import io.plantstream.avro.RecordedTelemetry;
@@ -19,10 +18,7 @@ import io.plantstream.producer.publish.TelemetryPublisher;
 import io.plantstream.producer.replay.RecordingReader;
 import io.plantstream.producer.sim.PlantSimulator;
 import io.plantstream.schemas.Topics;
-import io.plantstream.streams.KpiApplication;
 import io.plantstream.streams.KpiConfig;
-import io.plantstream.streams.KpiStreamsConfig;
-import io.plantstream.streams.KpiTopology;
 import io.plantstream.testing.KafkaFixture;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -171,18 +167,8 @@ class RecordReplayIT {
 
   /** Runs the KPI application on {@code topics} until the oracle's keys, late events and the expected dead letters are all out. */
   private static void aggregate(Topics topics, String applicationId, long deadLetters) throws Exception {
-    KpiComparison comparison = KpiComparison.recompute(kafka, topics, machines, CONFIG);
-    try (KpiApplication app = new KpiApplication(KpiTopology.build(topics, CONFIG),
-        KpiStreamsConfig.build(kafka.bootstrapServers(), applicationId, dir.resolve(applicationId), topics, Map.of()))) {
-      app.start();
-      await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-        comparison.assertComplete();
-        assertThat(kafka.readAllRaw(topics.dlq().name())).hasSize((int) deadLetters);
-        // Late records after the last window to close come out after the last KPI: wait for them too.
-        assertThat(kafka.readAllRaw(topics.late().name())).hasSameSizeAs(comparison.expected().late());
-      });
-    }
-    comparison.assertMatches();
+    KpiComparison.recompute(kafka, topics, machines, CONFIG)
+        .aggregateAndMatch(applicationId, dir.resolve(applicationId), CONFIG, deadLetters);
   }
 
   /**

@@ -46,6 +46,9 @@ public final class RecordingReader implements AutoCloseable {
 
   /** Opens {@code file}, refusing it unless it is a plantstream recording this code can read. */
   public static RecordingReader open(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new RecordingException("cannot read recording " + file + ": it is a directory");
+    }
     if (!Files.isRegularFile(file)) {
       throw new RecordingException("cannot read recording " + file + ": no such file");
     }
