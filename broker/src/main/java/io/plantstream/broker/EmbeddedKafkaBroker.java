@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * <p>Used by {@code plant broker}, {@code plant demo} and the integration tests when Docker is not
  * available. It listens on loopback only. A broker started without a data directory uses a
  * temporary one and deletes it on {@link #close()}.
+ *
+ * <p>By default it is a cluster of one. Given a node id, a controller port, the quorum's voters, a
+ * shared cluster id and a replication factor, it is one node of a multi-node cluster; {@link
+ * BrokerNode} runs such a node in a JVM of its own.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -210,7 +214,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
+  /** A port on 127.0.0.1 that is free now, for a listener to bind to next. */
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();

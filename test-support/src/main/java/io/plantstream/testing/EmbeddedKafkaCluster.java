@@ -1,6 +1,7 @@
 package io.plantstream.testing;
 
 import io.plantstream.broker.BrokerNode;
+import io.plantstream.broker.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -47,6 +48,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaCluster.class);
   private static final String HOST = "127.0.0.1";
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+  private static final java.util.Random PORTS = new java.util.Random();
 
   private final Path directory;
   private final Map<Integer, Node> nodes = new TreeMap<>();
@@ -70,7 +72,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
       throw new UncheckedIOException("cannot create a directory for the cluster", e);
     }
     for (int id = 1; id <= size; id++) {
-      nodes.put(id, new Node(id, freePort(), freePort(), directory.resolve("node-" + id)));
+      nodes.put(id, new Node(id, stablePort(), stablePort(), directory.resolve("node-" + id)));
     }
     this.voters = nodes.values().stream().map(node -> node.id + "@" + HOST + ":" + node.controllerPort)
         .collect(Collectors.joining(","));
@@ -204,13 +206,21 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     return node;
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on " + HOST, e);
+  /**
+   * A free port below Linux's ephemeral range (32768 and up): a node keeps its ports across a
+   * restart, and while it is down an outgoing connection of any process on the machine could
+   * otherwise be given its port and keep it from coming back.
+   */
+  private static int stablePort() {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = 20_000 + PORTS.nextInt(12_000);
+      try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(HOST))) {
+        return port;
+      } catch (IOException taken) {
+        log.debug("port {} is taken, trying another", port);
+      }
     }
+    return EmbeddedKafkaBroker.freePort();
   }
 
   /** One node: its ports, its directory and, while it runs, its process. */
