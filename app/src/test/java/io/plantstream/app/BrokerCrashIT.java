@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -55,10 +56,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A broker dies hard mid-stream (SIGKILL of its JVM) in a three-node cluster (replication factor 3,
- * {@code min.insync.replicas=2}) while the simulator publishes with its production settings
- * ({@code acks=all}, idempotent) and the KPI application runs; the node comes back on its data
- * directory and rejoins every ISR. Every event whose send was acknowledged is on the telemetry
+ * A broker dies hard mid-stream (SIGKILL of its JVM) in a three-node cluster, on topics as
+ * {@code plant topics} creates them there (replication factor 3, {@code min.insync.replicas=2}),
+ * while the simulator publishes with its production settings ({@code acks=all}, idempotent) and the
+ * KPI application runs; the node comes back on its data directory and rejoins every ISR. Every event whose send was acknowledged is on the telemetry
  * topic, and every machine and site KPI equals the batch oracle's recomputation.
  */
 @Tag("reliability")
@@ -84,7 +85,9 @@ class BrokerCrashIT {
   void noAcknowledgedEventIsLostAndKpisEqualTheOracleWhenABrokerIsKilledMidStream() throws Exception {
     EmbeddedKafkaCluster cluster = kafka.cluster();
     Topics topics = kafka.uniqueTopics("broker-crash");
-    kafka.createTopics(topics, PARTITIONS);
+    CliRun created = CliRun.plant("topics", "--bootstrap-servers", kafka.bootstrapServers(),
+        "--topic-prefix", topics.prefix(), "--partitions", String.valueOf(PARTITIONS));
+    assertThat(created.exitCode()).as("plant topics: %s", created.err()).isZero();
     PlantSimulator simulator = new PlantSimulator(PlantModel.loadDefault(), 7L, START, Set.of("tsmc-phx", "foxconn-hou"));
     Map<String, Object> client = productionSettings();
     MachinesPublisher.publish(client, topics.machines(), simulator.machineInfos(), START);
@@ -96,7 +99,7 @@ class BrokerCrashIT {
             kafka.bootstrapServers(), "broker-crash-it-" + System.nanoTime(), stateDir, topics,
             // As a user's --command-config would: the application's own topics replicated too.
             Map.of(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) cluster.replicationFactor())))) {
-      assertReplicated(admin, topics.telemetry().name());
+      assertReplicated(admin, topics);
       app.start();
       assertThat(app.awaitRunning(Duration.ofMinutes(2))).as("the KPI application runs").isTrue();
       AtomicLong sent = new AtomicLong();
@@ -177,13 +180,25 @@ class BrokerCrashIT {
     return client;
   }
 
-  private static void assertReplicated(Admin admin, String topic) throws Exception {
-    TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-    assertThat(description.partitions()).allSatisfy(partition ->
-        assertThat(partition.replicas()).hasSize(3));
-    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-    Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
-    assertThat(config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).value()).isEqualTo("2");
+  /** Every project topic has three replicas, a leader, and min.insync.replicas=2 of its own. */
+  private static void assertReplicated(Admin admin, Topics topics) throws Exception {
+    List<String> names = topics.specs(PARTITIONS).stream().map(Topics.TopicSpec::name).toList();
+    // An idempotent producer's first batches must not race the partitions' leader elections.
+    await().atMost(Duration.ofMinutes(1)).untilAsserted(() ->
+        assertThat(admin.describeTopics(names).allTopicNames().get().values())
+            .flatMap(TopicDescription::partitions)
+            .allSatisfy(partition -> {
+              assertThat(partition.leader()).isNotNull();
+              assertThat(partition.replicas()).hasSize(3);
+            }));
+    List<ConfigResource> resources = names.stream()
+        .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
+    Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();
+    assertThat(configs.values()).hasSize(names.size()).allSatisfy(config -> {
+      ConfigEntry minInSync = config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
+      assertThat(minInSync.value()).isEqualTo("2");
+      assertThat(minInSync.source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+    });
   }
 
   private static List<String> eventIds(List<ConsumerRecord<String, byte[]>> records) {

@@ -38,6 +38,8 @@ class PlantCommandTest {
       "consume not.a.topic                       | 'not.a.topic' is not a plantstream topic",
       "demo --duration 0s                        | --duration must be positive",
       "broker --port 70000                       | --port must be 0..65535",
+      "topics --min-insync-replicas 0            | --min-insync-replicas must be at least 1",
+      "topics --replication-factor 2 --min-insync-replicas 3 | --min-insync-replicas must be at most the replication factor, 2",
       "record                                    | Missing required option: '--out=FILE'",
       "record --out r.avro --to-end              | --to-end stops at the end offsets found at start",
       "record --out r.avro --max 0               | --max must be at least 1",
