@@ -97,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(brokerPort).build().start()) {
       Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
       try (KafkaCluster cluster = KafkaCluster.connect(client)) {
-        cluster.createTopics(topics, Topics.DEFAULT_TELEMETRY_PARTITIONS, (short) 1);
+        cluster.createTopics(topics, Topics.DEFAULT_TELEMETRY_PARTITIONS, (short) 1, null);
       }
       long machines = MachinesPublisher.publish(client, topics.machines(), simulator.machineInfos(), simulator.start());
       KpiApplication kpis = new KpiApplication(KpiTopology.build(topics, KpiConfig.defaults()),

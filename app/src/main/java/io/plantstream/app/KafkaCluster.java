@@ -77,13 +77,20 @@ final class KafkaCluster implements AutoCloseable {
     }
   }
 
-  /** Creates the project's topics that do not exist yet; returns the names it created. */
-  List<String> createTopics(Topics topics, int telemetryPartitions, short replicationFactor) {
+  /**
+   * Creates the project's topics that do not exist yet, with {@code minInSyncReplicas} (null: the
+   * cluster's default); returns the names it created.
+   */
+  List<String> createTopics(Topics topics, int telemetryPartitions, short replicationFactor, Integer minInSyncReplicas) {
     Set<String> existing = topicNames();
     List<NewTopic> missing = new ArrayList<>();
     for (Topics.TopicSpec spec : topics.specs(telemetryPartitions)) {
       if (!existing.contains(spec.name())) {
-        missing.add(new NewTopic(spec.name(), spec.partitions(), replicationFactor).configs(spec.configs()));
+        Map<String, String> configs = new HashMap<>(spec.configs());
+        if (minInSyncReplicas != null) {
+          configs.put("min.insync.replicas", String.valueOf(minInSyncReplicas));
+        }
+        missing.add(new NewTopic(spec.name(), spec.partitions(), replicationFactor).configs(configs));
       }
     }
     if (!missing.isEmpty()) {

@@ -70,6 +70,8 @@ class PlantCommandTest {
       "2 | --bootstrap-servers: 'localhost' is not HOST:PORT      | topics --bootstrap-servers localhost",
       "2 | --bootstrap-servers: 'localhost:http' is not HOST:PORT | topics --bootstrap-servers localhost:http",
       "2 | --bootstrap-servers is empty                           | topics --bootstrap-servers {empty}",
+      "2 | --min-insync-replicas must be at least 1               | topics --min-insync-replicas 0",
+      "2 | --min-insync-replicas must be at most the replication factor, 2 | topics --replication-factor 2 --min-insync-replicas 3",
       "1 | cannot reach Kafka at 127.0.0.1:1                      | topics -b 127.0.0.1:1 --command-config {fast}",
       // simulate
       "2 | '5x' is not a duration                                 | simulate --duration 5x",

@@ -35,22 +35,37 @@ import org.slf4j.LoggerFactory;
  * <p>Used by {@code plant broker}, {@code plant demo} and the integration tests when Docker is not
  * available. It listens on loopback only. A broker started without a data directory uses a
  * temporary one and deletes it on {@link #close()}.
+ *
+ * <p>By default it is a cluster of one. Given a node id, a controller port, the quorum's voters, a
+ * shared cluster id and a replication factor, it is one node of a multi-node cluster; {@link
+ * BrokerNode} runs such a node in a JVM of its own.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
   private static final String HOST = "127.0.0.1";
 
+  private final int nodeId;
   private final int port;
   private final int controllerPort;
+  private final String controllerQuorumVoters;
+  private final String clusterId;
+  private final int replicationFactor;
+  private final int minInSyncReplicas;
   private final Path dataDir;
   private final boolean temporaryDataDir;
   private final Map<String, String> overrides;
   private KafkaRaftServer server;
 
   private EmbeddedKafkaBroker(Builder builder) {
+    this.nodeId = builder.nodeId;
     this.port = builder.port == 0 ? freePort() : builder.port;
-    this.controllerPort = freePort();
+    this.controllerPort = builder.controllerPort == 0 ? freePort() : builder.controllerPort;
+    this.controllerQuorumVoters = builder.controllerQuorumVoters != null ? builder.controllerQuorumVoters
+        : nodeId + "@" + HOST + ":" + controllerPort;
+    this.clusterId = builder.clusterId != null ? builder.clusterId : Uuid.randomUuid().toString();
+    this.replicationFactor = builder.replicationFactor;
+    this.minInSyncReplicas = builder.minInSyncReplicas;
     this.temporaryDataDir = builder.dataDir == null;
     this.dataDir = temporaryDataDir ? createTempDir() : builder.dataDir;
     this.overrides = Map.copyOf(builder.overrides);
@@ -95,6 +110,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return port;
   }
 
+  /** This node's id in the cluster ({@code node.id}); 1 unless configured. */
+  public int nodeId() {
+    return nodeId;
+  }
+
+  /** The port of this node's controller listener on 127.0.0.1. */
+  public int controllerPort() {
+    return controllerPort;
+  }
+
   /** The directory that holds the broker's logs and metadata. */
   public Path dataDir() {
     return dataDir;
@@ -117,8 +142,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private Properties serverProperties() {
     Map<String, String> config = new HashMap<>();
     config.put("process.roles", "broker,controller");
-    config.put("node.id", "1");
-    config.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
+    config.put("node.id", String.valueOf(nodeId));
+    config.put("controller.quorum.voters", controllerQuorumVoters);
     config.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
     config.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
     config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -126,16 +151,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     config.put("inter.broker.listener.name", "PLAINTEXT");
     config.put("log.dirs", dataDir.resolve("logs").toString());
     config.put("metadata.log.dir", dataDir.resolve("metadata").toString());
-    // One node: every internal topic has a single replica.
-    config.put("offsets.topic.replication.factor", "1");
+    // One replica of every internal topic on a single node; as many as asked for in a cluster.
+    String replicas = String.valueOf(replicationFactor);
+    String minIsr = String.valueOf(minInSyncReplicas);
+    config.put("offsets.topic.replication.factor", replicas);
     config.put("offsets.topic.num.partitions", "3");
-    config.put("transaction.state.log.replication.factor", "1");
-    config.put("transaction.state.log.min.isr", "1");
+    config.put("transaction.state.log.replication.factor", replicas);
+    config.put("transaction.state.log.min.isr", minIsr);
     config.put("transaction.state.log.num.partitions", "3");
-    config.put("share.coordinator.state.topic.replication.factor", "1");
-    config.put("share.coordinator.state.topic.min.isr", "1");
-    config.put("default.replication.factor", "1");
-    config.put("min.insync.replicas", "1");
+    config.put("share.coordinator.state.topic.replication.factor", replicas);
+    config.put("share.coordinator.state.topic.min.isr", minIsr);
+    config.put("default.replication.factor", replicas);
+    config.put("min.insync.replicas", minIsr);
     // Consumers of a fresh group start at once instead of waiting for more members.
     config.put("group.initial.rebalance.delay.ms", "0");
     config.put("auto.create.topics.enable", "false");
@@ -157,7 +184,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.store(out, "plantstream embedded broker");
       }
       ByteArrayOutputStream output = new ByteArrayOutputStream();
-      String clusterId = Uuid.randomUuid().toString();
       int status;
       try (PrintStream printer = new PrintStream(output, true, StandardCharsets.UTF_8)) {
         status = StorageTool.execute(
@@ -188,7 +214,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
+  /** A port on 127.0.0.1 that is free now, for a listener to bind to next. */
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
@@ -218,7 +245,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   /** Options of an embedded broker. */
   public static final class Builder {
+    private int nodeId = 1;
     private int port;
+    private int controllerPort;
+    private String controllerQuorumVoters;
+    private String clusterId;
+    private int replicationFactor = 1;
+    private int minInSyncReplicas = 1;
     private Path dataDir;
     private final Map<String, String> overrides = new HashMap<>();
 
@@ -230,6 +263,53 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         throw new IllegalArgumentException("port must be 0..65535, was " + port);
       }
       this.port = port;
+      return this;
+    }
+
+    /** This node's id ({@code node.id}, default 1); must match its entry in the quorum voters. */
+    public Builder nodeId(int nodeId) {
+      if (nodeId < 0) {
+        throw new IllegalArgumentException("node id must be 0 or more, was " + nodeId);
+      }
+      this.nodeId = nodeId;
+      return this;
+    }
+
+    /** The controller port on 127.0.0.1; 0 (the default) picks a free one. */
+    public Builder controllerPort(int controllerPort) {
+      if (controllerPort < 0 || controllerPort > 65_535) {
+        throw new IllegalArgumentException("controller port must be 0..65535, was " + controllerPort);
+      }
+      this.controllerPort = controllerPort;
+      return this;
+    }
+
+    /**
+     * The controller quorum of a cluster, {@code id@host:port,...} ({@code controller.quorum.voters}),
+     * this node among them; by default this node alone.
+     */
+    public Builder controllerQuorumVoters(String voters) {
+      this.controllerQuorumVoters = voters;
+      return this;
+    }
+
+    /** The id every node of one cluster is formatted with; by default a random one (a single node). */
+    public Builder clusterId(String clusterId) {
+      this.clusterId = clusterId;
+      return this;
+    }
+
+    /**
+     * Replicas of every new topic and of the internal ones (offsets, transactions), and the
+     * {@code min.insync.replicas} they need to accept an {@code acks=all} write; 1 and 1 by default.
+     */
+    public Builder replication(int factor, int minInSync) {
+      if (factor < 1 || minInSync < 1 || minInSync > factor) {
+        throw new IllegalArgumentException("need 1 <= min in-sync replicas <= replication factor, was "
+            + minInSync + " of " + factor);
+      }
+      this.replicationFactor = factor;
+      this.minInSyncReplicas = minInSync;
       return this;
     }
 

@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.Serdes;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
@@ -42,8 +43,12 @@ import org.testcontainers.kafka.KafkaContainer;
  * <pre>
  * {@literal @}RegisterExtension static final KafkaFixture kafka = new KafkaFixture();
  * </pre>
+ *
+ * <p>A test that needs replication, or a broker to fail, takes a cluster of its own instead:
+ * {@link #cluster(int)}, embedded nodes in child JVMs whatever Docker says, started before the
+ * test class and killed after it.
  */
-public final class KafkaFixture implements BeforeAllCallback {
+public final class KafkaFixture implements BeforeAllCallback, AfterAllCallback {
 
   /** The broker image used when Docker is available. */
   public static final String KAFKA_IMAGE = "apache/kafka:4.4.0";
@@ -58,19 +63,65 @@ public final class KafkaFixture implements BeforeAllCallback {
   private static final AtomicInteger TOPIC_SEQUENCE = new AtomicInteger();
   private static volatile RunningBroker shared;
 
+  /** The cluster of this fixture alone; null for the shared single broker. */
+  private final EmbeddedKafkaCluster cluster;
+
+  /** A fixture on the broker shared by the whole test JVM. */
+  public KafkaFixture() {
+    this(null);
+  }
+
+  private KafkaFixture(EmbeddedKafkaCluster cluster) {
+    this.cluster = cluster;
+  }
+
+  /**
+   * A fixture on a cluster of its own of {@code brokers} embedded KRaft nodes (at least 3), each
+   * in a child JVM so that it can be killed ({@link #cluster()}); topics get one replica per node
+   * and need all but one in sync. Register it per test class: it is stopped after the class.
+   */
+  public static KafkaFixture cluster(int brokers) {
+    return new KafkaFixture(new EmbeddedKafkaCluster(brokers,
+        Map.of("producer.id.expiration.check.interval.ms", String.valueOf(PRODUCER_EXPIRY_CHECK_MS))));
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) {
-    broker();
+    if (cluster != null) {
+      cluster.start();
+    } else {
+      broker();
+    }
   }
 
-  /** {@code bootstrap.servers} of the shared broker, starting it if needed. */
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  /** {@code bootstrap.servers} of the shared broker (starting it if needed) or of this fixture's cluster. */
   public String bootstrapServers() {
-    return broker().bootstrapServers();
+    return cluster != null ? cluster.start().bootstrapServers() : broker().bootstrapServers();
   }
 
-  /** Which broker serves the tests: {@code docker} or {@code embedded}. */
+  /** Which broker serves the tests: {@code docker}, {@code embedded} or {@code embedded cluster}. */
   public String kind() {
-    return broker().kind();
+    return cluster != null ? "embedded cluster" : broker().kind();
+  }
+
+  /** This fixture's cluster, to kill and restart nodes; only for a fixture from {@link #cluster(int)}. */
+  public EmbeddedKafkaCluster cluster() {
+    if (cluster == null) {
+      throw new IllegalStateException("this fixture uses the shared single broker; take KafkaFixture.cluster(n)");
+    }
+    return cluster;
+  }
+
+  /** Replicas of each topic {@link #createTopics} creates: 1, or one per node of a cluster. */
+  public short replicationFactor() {
+    return cluster != null ? cluster.replicationFactor() : 1;
   }
 
   /**
@@ -97,11 +148,14 @@ public final class KafkaFixture implements BeforeAllCallback {
     return new Topics("t" + TOPIC_SEQUENCE.incrementAndGet() + "-" + safe + ".");
   }
 
-  /** Creates every topic of {@code topics}, the telemetry topic with {@code partitions} partitions. */
+  /**
+   * Creates every topic of {@code topics}, the telemetry topic with {@code partitions} partitions,
+   * each with {@link #replicationFactor()} replicas.
+   */
   public void createTopics(Topics topics, int partitions) {
     List<NewTopic> newTopics = new ArrayList<>();
     for (Topics.TopicSpec spec : topics.specs(partitions)) {
-      newTopics.add(new NewTopic(spec.name(), spec.partitions(), (short) 1).configs(spec.configs()));
+      newTopics.add(new NewTopic(spec.name(), spec.partitions(), replicationFactor()).configs(spec.configs()));
     }
     try (Admin admin = Admin.create(clientConfig())) {
       try {

@@ -27,9 +27,15 @@ final class RecordPublisher<V> implements AutoCloseable {
 
   /** Sends {@code value} keyed {@code machineId}, stamped {@code timestampMillis} (null: the producer's clock). */
   void send(String machineId, V value, Long timestampMillis) {
+    send(machineId, value, timestampMillis, null);
+  }
+
+  /** As {@link #send(String, Object, Long)}, running {@code onAcknowledged} (if not null) once the broker acknowledged it. */
+  void send(String machineId, V value, Long timestampMillis, Runnable onAcknowledged) {
     throwIfFailed();
     try {
-      producer.send(new ProducerRecord<>(topic, null, timestampMillis, machineId, value), new Acknowledgement(machineId));
+      producer.send(new ProducerRecord<>(topic, null, timestampMillis, machineId, value),
+          new Acknowledgement(machineId, onAcknowledged));
     } catch (KafkaException e) {
       failure.compareAndSet(null, failed(machineId, e));
       throwIfFailed();
@@ -82,15 +88,20 @@ final class RecordPublisher<V> implements AutoCloseable {
   private final class Acknowledgement implements Callback {
 
     private final String machineId;
+    private final Runnable onAcknowledged;
 
-    Acknowledgement(String machineId) {
+    Acknowledgement(String machineId, Runnable onAcknowledged) {
       this.machineId = machineId;
+      this.onAcknowledged = onAcknowledged;
     }
 
     @Override
     public void onCompletion(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception exception) {
       if (exception == null) {
         acknowledged.incrementAndGet();
+        if (onAcknowledged != null) {
+          onAcknowledged.run();
+        }
       } else {
         failure.compareAndSet(null, failed(machineId, exception));
       }

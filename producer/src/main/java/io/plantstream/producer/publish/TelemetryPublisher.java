@@ -5,6 +5,7 @@ import io.plantstream.producer.TelemetrySink;
 import io.plantstream.schemas.Topic;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.Metric;
@@ -25,6 +26,7 @@ public final class TelemetryPublisher implements TelemetrySink, AutoCloseable {
 
   private final RecordPublisher<byte[]> publisher;
   private final TelemetryEncoder encoder;
+  private Consumer<String> acknowledgedIds;
 
   /** A publisher with its own producer built from {@code clientProperties} (plus project defaults). */
   public TelemetryPublisher(Map<String, Object> clientProperties, Topic<String, TelemetryEvent> topic) {
@@ -38,10 +40,23 @@ public final class TelemetryPublisher implements TelemetrySink, AutoCloseable {
     this.encoder = TelemetryEncoder.forSerde(topic.valueSerde(), topic.name());
   }
 
+  /**
+   * Hands the id of each event the broker has acknowledged to {@code listener}, for an audit of
+   * what must be on the topic. It runs on the producer's I/O thread, so it must be quick and
+   * thread-safe. Set it before the first send.
+   */
+  public TelemetryPublisher onAcknowledged(Consumer<String> listener) {
+    this.acknowledgedIds = listener;
+    return this;
+  }
+
   /** Sends one event asynchronously; throws if an earlier send failed. */
   @Override
   public void accept(TelemetryEvent event) {
-    publisher.send(event.getMachineId(), encoder.encode(event), event.getEventTime().toEpochMilli());
+    Consumer<String> listener = acknowledgedIds;
+    String eventId = event.getEventId();
+    publisher.send(event.getMachineId(), encoder.encode(event), event.getEventTime().toEpochMilli(),
+        listener == null ? null : () -> listener.accept(eventId));
   }
 
   /** Sends {@code value} as it is, keyed by {@code machineId} and stamped {@code timestamp}: for corrupt-record faults. */
