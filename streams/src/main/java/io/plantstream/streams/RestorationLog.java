@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Says how long the instance spent restoring its state stores from their changelogs, and how much
- * it restored: after every restoration, one INFO line per store ({@code restored N records of store
- * S (P partitions) in T ms}) and one for the whole ({@code restoration finished: N records of K
+ * it restored: after every restoration, one INFO line per store that restored records ({@code restored
+ * N records of store S (P partitions) in T ms}) and one for the whole ({@code restoration finished: N records of K
  * stores in T ms}). The stores live in memory (see {@link KpiTopology}), so every start restores
  * them; a task taken over from a standby replica restores only what the standby had not yet applied.
  *
@@ -92,6 +92,10 @@ public final class RestorationLog implements StateRestoreListener {
     for (Map.Entry<String, StoreRestoration> entry : stores.entrySet()) {
       StoreRestoration done = entry.getValue();
       sum += done.records;
+      if (done.records == 0) {
+        // Every changelog is checked at start; most are empty, and saying so for each is noise.
+        continue;
+      }
       log.info("restored {} records of store {} ({} partitions) in {} ms", done.records, entry.getKey(),
           done.partitions, done.endedAt - done.startedAt);
     }
