@@ -124,8 +124,6 @@ class StreamsCrashIT {
     // records repeat, depends on where each kill falls: measured and logged above, not promised.
     assertThat(differences.missing()).as("KPI keys of the oracle never emitted").isZero();
     assertThat(differences.extra()).as("KPI keys no input accounts for").isZero();
-    // Re-processed events the restored state had already counted are reported late, not counted twice.
-    assertThat(late).as("records on the late topic").isGreaterThanOrEqualTo(run.comparison.expected().late().size());
   }
 
   /**
