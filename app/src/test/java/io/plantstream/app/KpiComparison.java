@@ -31,7 +31,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * Compares what the pipeline wrote to the KPI topics with the batch oracle's recomputation from
  * the telemetry topic, key by key, and names the first keys that differ.
  */
-final class KpiComparison {
+public final class KpiComparison {
 
   private final KafkaFixture kafka;
   private final Topics topics;
@@ -44,7 +44,7 @@ final class KpiComparison {
   }
 
   /** Recomputes the expected KPIs from the telemetry topic as it is now. */
-  static KpiComparison recompute(KafkaFixture kafka, Topics topics, Collection<MachineInfo> machines,
+  public static KpiComparison recompute(KafkaFixture kafka, Topics topics, Collection<MachineInfo> machines,
       KpiConfig config) {
     Map<String, MachineInfo> byId = new HashMap<>();
     machines.forEach(info -> byId.put(info.getMachineId(), info));
@@ -73,19 +73,19 @@ final class KpiComparison {
   }
 
   /** The oracle's result. */
-  KpiOracle.Result expected() {
+  public KpiOracle.Result expected() {
     return expected;
   }
 
   /** True once the output topics hold as many keys as the oracle expects. */
-  void assertComplete() {
+  public void assertComplete() {
     assertThat(latest(kafka.readAll(topics.siteKpi1h()))).hasSameSizeAs(expected.siteHours());
     assertThat(latest(kafka.readAll(topics.siteKpi1m()))).hasSameSizeAs(expected.siteMinutes());
     assertThat(kafka.readAll(topics.machineKpi1m())).hasSameSizeAs(expected.machineMinutes().values());
   }
 
   /** Every machine and site KPI equals the oracle's; the late topic holds the oracle's late events. */
-  void assertMatches() {
+  public void assertMatches() {
     Map<String, KpiOracle.Window> machines = new LinkedHashMap<>();
     for (ConsumerRecord<String, MachineKpi> record : kafka.readAll(topics.machineKpi1m())) {
       MachineKpi kpi = record.value();
@@ -108,6 +108,60 @@ final class KpiComparison {
     assertThat(kafka.readAll(topics.late())).hasSameSizeAs(expected.late());
   }
 
+  /**
+   * How the newest record per key of each KPI topic compares with the oracle, counted rather than
+   * asserted: for a run whose guarantees allow repeated or missing records (at-least-once).
+   */
+  public Differences differences() {
+    Map<String, KpiOracle.Window> machines = new LinkedHashMap<>();
+    kafka.readAll(topics.machineKpi1m()).forEach(record -> {
+      MachineKpi kpi = record.value();
+      machines.put(key(kpi.getMachineId(), kpi.getWindowStart()), window(kpi));
+    });
+    Map<String, KpiOracle.Window> siteMinutes = new LinkedHashMap<>();
+    Map<String, KpiOracle.Window> siteHours = new LinkedHashMap<>();
+    kafka.readAll(topics.siteKpi1m()).forEach(record -> siteMinutes.putAll(asWindows(Map.of(record.key(), record.value()))));
+    kafka.readAll(topics.siteKpi1h()).forEach(record -> siteHours.putAll(asWindows(Map.of(record.key(), record.value()))));
+    return Differences.of(expected.machineMinutes(), machines)
+        .plus(Differences.of(expected.siteMinutes(), siteMinutes))
+        .plus(Differences.of(expected.siteHours(), siteHours));
+  }
+
+  /**
+   * Keys of the KPI topics against the oracle's, by their newest record.
+   *
+   * @param expected keys the oracle has
+   * @param equal keys whose newest record equals the oracle's
+   * @param differing keys on both sides whose newest record differs
+   * @param missing keys the oracle has and the topics lack
+   * @param extra keys on the topics the oracle does not have
+   */
+  public record Differences(int expected, int equal, int differing, int missing, int extra) {
+
+    static Differences of(Map<String, KpiOracle.Window> expected, Map<String, KpiOracle.Window> actual) {
+      int equal = 0;
+      int differing = 0;
+      int missing = 0;
+      for (Map.Entry<String, KpiOracle.Window> entry : expected.entrySet()) {
+        KpiOracle.Window found = actual.get(entry.getKey());
+        if (found == null) {
+          missing++;
+        } else if (found.equals(entry.getValue())) {
+          equal++;
+        } else {
+          differing++;
+        }
+      }
+      int extra = (int) actual.keySet().stream().filter(key -> !expected.containsKey(key)).count();
+      return new Differences(expected.size(), equal, differing, missing, extra);
+    }
+
+    Differences plus(Differences other) {
+      return new Differences(expected + other.expected, equal + other.equal, differing + other.differing,
+          missing + other.missing, extra + other.extra);
+    }
+  }
+
   private static void assertSame(String what, Map<String, KpiOracle.Window> expected,
       Map<String, KpiOracle.Window> actual) {
     TreeSet<String> differing = new TreeSet<>();
@@ -125,7 +179,7 @@ final class KpiComparison {
   }
 
   /** The newest revision per key of a compacted KPI topic; revisions must grow. */
-  static Map<String, SiteKpi> latest(List<ConsumerRecord<String, SiteKpi>> records) {
+  public static Map<String, SiteKpi> latest(List<ConsumerRecord<String, SiteKpi>> records) {
     Map<String, SiteKpi> latest = new LinkedHashMap<>();
     for (ConsumerRecord<String, SiteKpi> record : records) {
       SiteKpi previous = latest.get(record.key());

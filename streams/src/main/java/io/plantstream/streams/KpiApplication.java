@@ -28,6 +28,7 @@ public final class KpiApplication implements AutoCloseable {
   private final String applicationId;
   private final DeadLetterCounts deadLetters;
   private final HostInfo applicationServer;
+  private final RestorationLog restoration = new RestorationLog();
   private final CountDownLatch running = new CountDownLatch(1);
   private final CountDownLatch failed = new CountDownLatch(1);
   private volatile boolean closing;
@@ -49,6 +50,7 @@ public final class KpiApplication implements AutoCloseable {
         failed.countDown();
       }
     });
+    streams.setGlobalStateRestoreListener(restoration);
     streams.setUncaughtExceptionHandler(exception -> {
       log.error("streams thread failed; stopping this instance", exception);
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -103,6 +105,11 @@ public final class KpiApplication implements AutoCloseable {
   /** Records this instance sent to the dead-letter queue, by reason (zero for all when built without them). */
   public DeadLetterCounts deadLetters() {
     return deadLetters;
+  }
+
+  /** How much state this instance restored from changelogs, and how long it took (also logged). */
+  public RestorationLog restoration() {
+    return restoration;
   }
 
   /** Where this instance answers interactive queries ({@code application.server}), if anywhere. */

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.Serdes;
@@ -192,8 +193,17 @@ public final class KafkaFixture implements BeforeAllCallback, AfterAllCallback {
    * offset order. Read with {@code read_committed}.
    */
   public <K, V> List<ConsumerRecord<K, V>> readAll(Topic<K, V> topic) {
+    return readAll(topic, IsolationLevel.READ_COMMITTED);
+  }
+
+  /**
+   * Every record of {@code topic} up to its end offsets as of now that a consumer with
+   * {@code isolation} sees, in partition then offset order: with {@code READ_UNCOMMITTED}, the
+   * records of aborted and still open transactions too.
+   */
+  public <K, V> List<ConsumerRecord<K, V>> readAll(Topic<K, V> topic, IsolationLevel isolation) {
     Map<String, Object> config = clientConfig();
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString());
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(config,
         topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
