@@ -6,8 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -47,6 +50,44 @@ final class Progress {
       return committed.entrySet().stream().mapToLong(entry -> ends.get(entry.getKey()) - entry.getValue()).sum();
     } catch (InterruptedException | ExecutionException e) {
       throw failed("lag of " + applicationId, e);
+    }
+  }
+
+  /** The changelog topics Kafka Streams made for {@code applicationId}'s state stores. */
+  static List<String> changelogs(KafkaFixture kafka, String applicationId) {
+    try (Admin admin = Admin.create(kafka.clientConfig())) {
+      return admin.listTopics().names().get().stream()
+          .filter(name -> name.startsWith(applicationId + "-") && name.endsWith("-changelog"))
+          .sorted().toList();
+    } catch (ExecutionException | InterruptedException e) {
+      throw failed("listing the changelogs of " + applicationId, e);
+    }
+  }
+
+  /**
+   * Records of transactions still open on the changelogs of {@code applicationId}: the high
+   * watermark minus the last stable offset, summed over their partitions. Above zero, a kill now
+   * leaves records behind that only an abort can settle.
+   */
+  static long inOpenTransactions(KafkaFixture kafka, String applicationId) {
+    try (Admin admin = Admin.create(kafka.clientConfig())) {
+      List<String> changelogs = admin.listTopics().names().get().stream()
+          .filter(name -> name.startsWith(applicationId + "-") && name.endsWith("-changelog")).toList();
+      if (changelogs.isEmpty()) {
+        return 0;
+      }
+      List<TopicPartition> partitions = admin.describeTopics(changelogs).allTopicNames().get().values().stream()
+          .flatMap(topic -> topic.partitions().stream().map(info -> new TopicPartition(topic.name(), info.partition())))
+          .toList();
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      partitions.forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+      long highWatermarks = admin.listOffsets(latest).all().get().values().stream()
+          .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+      long lastStable = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get()
+          .values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+      return highWatermarks - lastStable;
+    } catch (InterruptedException | ExecutionException e) {
+      throw failed("open transactions of " + applicationId, e);
     }
   }
 

@@ -6,9 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.plantstream.app.KpiComparison;
 import io.plantstream.avro.MachineKpi;
 import io.plantstream.avro.SiteKpi;
+import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.producer.RunLimit;
 import io.plantstream.producer.SimulationRunner;
 import io.plantstream.producer.Speed;
+import io.plantstream.producer.TelemetrySink;
 import io.plantstream.producer.model.PlantModel;
 import io.plantstream.producer.publish.MachinesPublisher;
 import io.plantstream.producer.publish.TelemetryPublisher;
@@ -26,8 +28,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -54,9 +58,14 @@ class StreamsCrashIT {
   private static final Duration SIMULATED = Duration.ofMinutes(65);
   private static final int PARTITIONS = 6;
   private static final long SEED = 23L;
-  /** Kill when this share of the machine KPIs has been written: three times mid-stream. */
+  /**
+   * Kill when this share of the input is committed: three times mid-stream. (Counting KPI records
+   * instead let the last kill come after all input was processed: KPIs trail the input they close.)
+   */
   private static final double[] KILL_AT = {0.2, 0.45, 0.7};
   private static final KpiConfig CONFIG = KpiConfig.defaults();
+  /** Events per second published while the application runs: a fraction of what it can process. */
+  private static final double PUBLISH_RATE = 4_000;
 
   @TempDir Path work;
 
@@ -69,7 +78,9 @@ class StreamsCrashIT {
 
   @Test
   void underExactlyOnceThreeKillsChangeNoKpiAndReadCommittedSeesNoAbortedOrRepeatedRevision() throws Exception {
-    CrashRun run = crashThreeTimes("crash-eos", Map.of());
+    // Transactions of a second rather than exactly-once's default 100 ms: a kill that follows the
+    // sight of an open transaction then almost surely lands inside it and leaves records to abort.
+    CrashRun run = crashThreeTimes("crash-eos", Map.of("commit.interval.ms", "1000"));
     await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2))
         .untilAsserted(run.comparison::assertComplete);
 
@@ -80,17 +91,25 @@ class StreamsCrashIT {
     assertThat(committed.outOfOrder()).as("revisions a read_committed consumer sees out of order").isZero();
     assertThat(committed.gaps()).as("revisions a read_committed consumer never sees").isZero();
 
-    // The kills did abort transactions: their records are on the topics, and only a consumer that
-    // reads uncommitted data sees them, as repeats of revisions the restarted instance wrote again.
+    // The kills did cut transactions: records of aborted transactions are on the application's
+    // topics (every transaction writes the stores' changelogs; KPI records only when a window
+    // closed in it), and only a consumer that reads uncommitted data sees them.
     Revisions uncommitted = Revisions.of(kafka, run.topics, IsolationLevel.READ_UNCOMMITTED);
-    long aborted = uncommitted.records() - committed.records();
-    assertThat(aborted).as("records of aborted transactions on the KPI topics").isPositive();
-    assertThat(uncommitted.repeated()).as("revisions a read_uncommitted consumer sees twice").isPositive();
+    long abortedKpi = uncommitted.records() - committed.records();
+    long abortedChangelog = 0;
+    for (String changelog : Progress.changelogs(kafka, run.applicationId)) {
+      Topic<byte[], byte[]> raw = new Topic<>(changelog, Serdes.ByteArray(), Serdes.ByteArray());
+      abortedChangelog += kafka.readAll(raw, IsolationLevel.READ_UNCOMMITTED).size()
+          - kafka.readAll(raw, IsolationLevel.READ_COMMITTED).size();
+    }
+    assertThat(abortedKpi + abortedChangelog).as("records of aborted transactions on the application's topics")
+        .isPositive();
+    long aborted = abortedKpi;
     log.info("exactly-once after {} kills: {} committed KPI records checked over {} keys, {} keys equal the "
-        + "oracle; {} aborted records on the KPI topics, {} repeated revisions seen by read_uncommitted, none "
-        + "by read_committed; input processed at the kills: {} of {} records", KILL_AT.length, committed.records(),
-        committed.keys(), run.comparison.differences().equal(), aborted, uncommitted.repeated(), run.progressAtKills,
-        run.inputRecords);
+        + "oracle; {} aborted records on the KPI topics and {} on the changelogs, {} repeated revisions seen by "
+        + "read_uncommitted, none by read_committed; input processed at the kills: {} of {} records", KILL_AT.length,
+        committed.records(), committed.keys(), run.comparison.differences().equal(), aborted, abortedChangelog,
+        uncommitted.repeated(), run.progressAtKills, run.inputRecords);
   }
 
   @Test
@@ -127,26 +146,40 @@ class StreamsCrashIT {
   }
 
   /**
-   * Publishes the telemetry, then runs {@code plant aggregate} in a child JVM three times, killing it
-   * each time once the share {@link #KILL_AT} of the machine KPIs is written, and a fourth time to
-   * the end.
+   * Publishes the telemetry at a steady {@link #PUBLISH_RATE} while {@code plant aggregate} runs in
+   * a child JVM three times, killed each time once the share {@link #KILL_AT} of the input is
+   * committed, and a fourth time to the end. Publishing during the run keeps the application busy
+   * at every kill (pre-published input was sometimes all processed before the third).
    */
   private CrashRun crashThreeTimes(String name, Map<String, String> properties) throws Exception {
     Topics topics = kafka.uniqueTopics(name);
     kafka.createTopics(topics, PARTITIONS);
     Map<String, Object> client = kafka.clientConfig();
-    PlantSimulator simulator = new PlantSimulator(PlantModel.loadDefault(), SEED, START, Set.of());
+    PlantModel model = PlantModel.loadDefault();
+    PlantSimulator simulator = new PlantSimulator(model, SEED, START, Set.of());
     MachinesPublisher.publish(client, topics.machines(), simulator.machineInfos(), START);
-    try (TelemetryPublisher publisher = new TelemetryPublisher(client, topics.telemetry())) {
-      new SimulationRunner(simulator, publisher, Speed.MAX, RunLimit.of(SIMULATED)).run();
-    }
-    KpiComparison comparison = KpiComparison.recompute(kafka, topics, simulator.machineInfos(), CONFIG);
-    int machineWindows = comparison.expected().machineMinutes().size();
-    assertThat(comparison.expected().siteHours()).isNotEmpty();
-    long inputRecords = Progress.endOffsets(kafka, topics.telemetry().name());
+    long inputRecords = new SimulationRunner(new PlantSimulator(model, SEED, START, Set.of()), new TelemetrySink() {
+      @Override
+      public void accept(TelemetryEvent event) {}
+
+      @Override
+      public void flush() {}
+    }, Speed.MAX, RunLimit.of(SIMULATED)).run().events();
+    AtomicReference<Exception> publishFailure = new AtomicReference<>();
+    Thread publishing = new Thread(() -> {
+      try (TelemetryPublisher publisher = new TelemetryPublisher(client, topics.telemetry())) {
+        SimulationRunner.builder(simulator, publisher).speed(Speed.MAX).rate(PUBLISH_RATE)
+            .limit(RunLimit.of(SIMULATED)).build().run();
+      } catch (Exception e) {
+        publishFailure.set(e);
+      }
+    }, name + "-publisher");
+    publishing.setDaemon(true);
+    publishing.start();
 
     String applicationId = name + "-" + System.nanoTime();
     Path commandConfig = AggregateProcesses.commandConfig(work.resolve(name + ".properties"), properties);
+    boolean exactlyOnce = !properties.containsKey("processing.guarantee");
     String[] args = AggregateProcesses.args(kafka, topics, applicationId, work.resolve("state-" + name),
         commandConfig);
     List<Long> progressAtKills = new ArrayList<>();
@@ -154,9 +187,16 @@ class StreamsCrashIT {
     for (int kill = 0; kill < KILL_AT.length; kill++) {
       PlantProcess aggregate = start(name + "-run-" + (kill + 1), args);
       aggregate.awaitRunning(Duration.ofMinutes(2));
-      long threshold = (long) (KILL_AT[kill] * machineWindows);
-      await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
-          .until(() -> Progress.endOffsets(kafka, topics.machineKpi1m().name()) >= threshold);
+      // This instance must have committed work of its own: a threshold the previous one passed
+      // already would kill it before it processed anything, cutting no transaction.
+      long threshold = Math.max((long) (KILL_AT[kill] * inputRecords), processedBefore + 1);
+      await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(50))
+          .until(() -> Progress.committed(kafka, applicationId, topics.telemetry().name()) >= threshold);
+      if (exactlyOnce) {
+        // Kill inside a transaction that has reached the broker, so the kill has records to abort.
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(10))
+            .until(() -> Progress.inOpenTransactions(kafka, applicationId) > 0);
+      }
       aggregate.kill();
       long processed = Progress.committed(kafka, applicationId, topics.telemetry().name());
       // Mid-stream: input was left to process when the kill came.
@@ -166,6 +206,12 @@ class StreamsCrashIT {
     }
     assertThat(processedBefore).as("input processed before the last kill").isPositive();
     start(name + "-run-" + (KILL_AT.length + 1), args).awaitRunning(Duration.ofMinutes(2));
+    publishing.join(Duration.ofMinutes(5).toMillis());
+    assertThat(publishing.isAlive()).as("still publishing after 5 minutes").isFalse();
+    assertThat(publishFailure.get()).as("publishing failed").isNull();
+    assertThat(Progress.endOffsets(kafka, topics.telemetry().name())).as("records published").isEqualTo(inputRecords);
+    KpiComparison comparison = KpiComparison.recompute(kafka, topics, simulator.machineInfos(), CONFIG);
+    assertThat(comparison.expected().siteHours()).isNotEmpty();
     return new CrashRun(topics, applicationId, comparison, inputRecords, progressAtKills);
   }
 
