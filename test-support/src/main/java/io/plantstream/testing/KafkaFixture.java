@@ -99,11 +99,16 @@ public final class KafkaFixture implements BeforeAllCallback {
 
   /** Creates every topic of {@code topics}, the telemetry topic with {@code partitions} partitions. */
   public void createTopics(Topics topics, int partitions) {
+    createTopics(clientConfig(), topics, partitions);
+  }
+
+  /** Creates every topic of {@code topics} on the cluster {@code adminConfig} reaches, and waits for their leaders. */
+  static void createTopics(Map<String, Object> adminConfig, Topics topics, int partitions) {
     List<NewTopic> newTopics = new ArrayList<>();
     for (Topics.TopicSpec spec : topics.specs(partitions)) {
       newTopics.add(new NewTopic(spec.name(), spec.partitions(), (short) 1).configs(spec.configs()));
     }
-    try (Admin admin = Admin.create(clientConfig())) {
+    try (Admin admin = Admin.create(adminConfig)) {
       try {
         admin.createTopics(newTopics).all().get();
       } catch (ExecutionException e) {
