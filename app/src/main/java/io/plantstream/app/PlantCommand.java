@@ -79,7 +79,10 @@ public final class PlantCommand implements Runnable {
       err.flush();
       return USAGE;
     }
-    err.println("plant " + commandName(line) + ": " + Errors.oneLine(error));
+    CommonOptions client = line.getMixins().values().stream()
+        .filter(CommonOptions.class::isInstance).map(CommonOptions.class::cast).findFirst().orElse(null);
+    err.println("plant " + commandName(line) + ": "
+        + (client == null ? Errors.oneLine(error) : Errors.oneLine(error, client)));
     if (CommonOptions.verbose) {
       error.printStackTrace(err);
     }
