@@ -12,8 +12,14 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -113,8 +119,10 @@ final class AggregateCommand implements Callable<Integer> {
     }, "aggregate-stop"));
     app.start();
     if (!app.awaitRunning(Duration.ofMinutes(2))) {
-      throw new IllegalStateException("the KPI application did not start (state " + app.state()
+      IllegalStateException failure = failed(app, "the KPI application did not start (state " + app.state()
           + "); see logs/plantstream.log");
+      app.close();
+      throw failure;
     }
     System.out.println("KPI application '" + applicationId + "' running on " + common.bootstrapServers
         + " (emit " + emit.name().toLowerCase(java.util.Locale.ROOT) + ", grace " + grace.toSeconds()
@@ -126,11 +134,51 @@ final class AggregateCommand implements Callable<Integer> {
     }
     while (stopped.getCount() > 0) {
       if (app.awaitFailure(Duration.ofSeconds(1))) {
-        throw new IllegalStateException("the KPI application stopped (state " + app.state()
+        IllegalStateException failure = failed(app, "the KPI application stopped (state " + app.state()
             + "); see logs/plantstream.log");
+        app.close();
+        throw failure;
       }
     }
     return 0;
+  }
+
+  /**
+   * The failure of {@code app}: a refusal by the cluster's authorizer names what the application
+   * needed (it reads its input topics and its group, writes its output topics under transactional
+   * ids prefixed by the application id, and owns the internal topics so prefixed); anything else
+   * as {@code message} says, with the cause.
+   */
+  private IllegalStateException failed(KpiApplication app, String message) {
+    Throwable cause = app.failure().orElse(null);
+    AuthorizationException denied = cause == null ? null : find(cause);
+    if (denied == null) {
+      return cause == null ? new IllegalStateException(message) : new IllegalStateException(message, cause);
+    }
+    AclOperation operation = AclOperation.WRITE;
+    if (denied instanceof GroupAuthorizationException) {
+      operation = AclOperation.READ;
+    } else if (denied instanceof TopicAuthorizationException topics) {
+      Topics project = common.topics();
+      Set<String> inputs = Set.of(project.telemetry().name(), project.machines().name());
+      if (!topics.unauthorizedTopics().isEmpty() && inputs.containsAll(topics.unauthorizedTopics())) {
+        operation = AclOperation.READ;
+      } else if (topics.unauthorizedTopics().stream().allMatch(topic -> topic.startsWith(applicationId + "-"))) {
+        operation = AclOperation.ALL; // internal topics: created, read, written and purged by the application
+      }
+    } else if (denied instanceof ClusterAuthorizationException) {
+      operation = AclOperation.IDEMPOTENT_WRITE;
+    }
+    return KafkaCallException.ofTransactionalClient(message, operation, applicationId, cause);
+  }
+
+  private static AuthorizationException find(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof AuthorizationException denied) {
+        return denied;
+      }
+    }
+    return null;
   }
 
   private KpiHttpServer listen() {

@@ -6,8 +6,11 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.utils.Utils;
@@ -19,6 +22,10 @@ import picocli.CommandLine.Option;
  * {@code --command-config} file, environment variables, flags.
  */
 public final class CommonOptions {
+
+  /** The user name in a JAAS configuration: {@code username="..."} (PLAIN, SCRAM) or {@code principal="..."} (Kerberos). */
+  private static final Pattern JAAS_USER =
+      Pattern.compile("\\b(?:username|principal)\\s*=\\s*(?:\"([^\"]*)\"|([^\\s;\"]+))");
 
   /** Set by {@code --verbose}: stack traces on errors. */
   static volatile boolean verbose;
@@ -45,6 +52,28 @@ public final class CommonOptions {
   /** The project's topics under the configured prefix. */
   public Topics topics() {
     return new Topics(topicPrefix);
+  }
+
+  /**
+   * Who the cluster sees, for messages: {@code User:NAME} from the user name of
+   * {@code sasl.jaas.config} (never anything else of it), {@code User:ANONYMOUS} without SASL or TLS.
+   */
+  public String principal() {
+    Map<String, Object> config;
+    try {
+      config = clientConfig();
+    } catch (UsageException unreadable) {
+      return "this client";
+    }
+    String protocol = String.valueOf(config.getOrDefault("security.protocol", "PLAINTEXT")).toUpperCase(Locale.ROOT);
+    Object jaas = config.get("sasl.jaas.config");
+    if (protocol.startsWith("SASL") && jaas != null) {
+      Matcher user = JAAS_USER.matcher(jaas.toString());
+      if (user.find()) {
+        return "User:" + (user.group(1) != null ? user.group(1) : user.group(2));
+      }
+    }
+    return protocol.equals("PLAINTEXT") ? "User:ANONYMOUS" : "this client (" + protocol + ")";
   }
 
   /** Client properties: the command-config file, then the bootstrap servers. */

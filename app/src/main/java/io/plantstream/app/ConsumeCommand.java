@@ -24,6 +24,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
@@ -172,6 +174,8 @@ final class ConsumeCommand implements Callable<Integer> {
           }
         }
       }
+    } catch (AuthorizationException e) {
+      throw new KafkaCallException("cannot read " + topicName, AclOperation.READ, e);
     } finally {
       out.flush();
       try {

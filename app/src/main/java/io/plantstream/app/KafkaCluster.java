@@ -15,10 +15,17 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.DescribeConfigsResult;
+import org.apache.kafka.clients.admin.DescribeTopicsResult;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +60,10 @@ final class KafkaCluster implements AutoCloseable {
       return cluster;
     } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
       cluster.close();
+      if (e.getCause() instanceof AuthenticationException || e.getCause() instanceof AuthorizationException) {
+        throw new KafkaCallException("cannot connect to Kafka at " + cluster.bootstrapServers, AclOperation.DESCRIBE,
+            e.getCause());
+      }
       throw new IllegalStateException("cannot reach Kafka at " + cluster.bootstrapServers + " within "
           + String.format(java.util.Locale.ROOT, "%.1f", cluster.reachTimeout.toMillis() / 1000.0) + " s; start one with './plant broker' or point --bootstrap-servers at a cluster");
     } catch (InterruptedException e) {
@@ -72,9 +83,48 @@ final class KafkaCluster implements AutoCloseable {
       }
     }
     if (!missing.isEmpty()) {
+      refuseUndescribable(missing);
       throw new IllegalStateException("missing topic" + (missing.size() > 1 ? "s " : " ")
           + String.join(", ", missing) + " on " + bootstrapServers + "; create them with './plant topics'");
     }
+  }
+
+  /**
+   * Under ACLs a topic the principal may not DESCRIBE is left out of the topic list as if missing:
+   * asking for it by name tells the two apart.
+   */
+  private void refuseUndescribable(List<String> missing) {
+    Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(missing).topicNameValues();
+    try {
+      KafkaFuture.allOf(described.values().toArray(KafkaFuture[]::new)).get(reachTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      Set<String> refused = refused(described);
+      if (!refused.isEmpty()) {
+        throw new KafkaCallException("cannot describe topics " + refused, AclOperation.DESCRIBE, refused, e);
+      }
+    } catch (java.util.concurrent.TimeoutException e) {
+      // the missing-topic message is the better guess
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while describing topics");
+    }
+  }
+
+  /** The names whose call the authorizer refused; admin calls do not say which in their exception. */
+  private static <K> Set<String> refused(Map<K, ? extends KafkaFuture<?>> calls) {
+    Set<String> refused = new TreeSet<>();
+    calls.forEach((name, call) -> {
+      try {
+        call.getNow(null);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof AuthorizationException) {
+          refused.add(name instanceof ConfigResource resource ? resource.name() : name.toString());
+        }
+      } catch (InterruptedException | RuntimeException notRefused) {
+        // not done or failed otherwise
+      }
+    });
+    return refused;
   }
 
   /**
@@ -94,11 +144,13 @@ final class KafkaCluster implements AutoCloseable {
       }
     }
     if (!missing.isEmpty()) {
+      CreateTopicsResult creating = admin.createTopics(missing);
       try {
-        admin.createTopics(missing).all().get();
+        creating.all().get();
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-          throw new IllegalStateException("cannot create topics on " + bootstrapServers + ": " + Errors.oneLine(e), e);
+          throw new KafkaCallException("cannot create topics on " + bootstrapServers + ": " + Errors.oneLine(e),
+              AclOperation.CREATE, refused(creating.values()), e);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -119,10 +171,17 @@ final class KafkaCluster implements AutoCloseable {
     List<String> names = topics.specs(Topics.DEFAULT_TELEMETRY_PARTITIONS).stream()
         .map(Topics.TopicSpec::name).filter(topicNames()::contains).toList();
     try {
-      Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames().get();
+      Map<String, TopicDescription> descriptions = describeTopics(names);
       List<ConfigResource> resources = names.stream()
           .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
-      Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();
+      Map<ConfigResource, Config> configs;
+      DescribeConfigsResult describing = admin.describeConfigs(resources);
+      try {
+        configs = describing.all().get();
+      } catch (ExecutionException e) {
+        throw new KafkaCallException("cannot describe the configs of topics on " + bootstrapServers + ": "
+            + Errors.oneLine(e), AclOperation.DESCRIBE_CONFIGS, refused(describing.values()), e);
+      }
       List<String> lines = new ArrayList<>();
       for (String name : names) {
         TopicDescription description = descriptions.get(name);
@@ -135,11 +194,20 @@ final class KafkaCluster implements AutoCloseable {
             description.partitions().size(), description.partitions().get(0).replicas().size(), overrides));
       }
       return lines;
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot describe topics on " + bootstrapServers + ": " + Errors.oneLine(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while describing topics");
+    }
+  }
+
+  /** Partitions and replicas of {@code names}, or one line saying why not (a missing DESCRIBE ACL among others). */
+  Map<String, TopicDescription> describeTopics(List<String> names) throws InterruptedException {
+    DescribeTopicsResult describing = admin.describeTopics(names);
+    try {
+      return describing.allTopicNames().get();
+    } catch (ExecutionException e) {
+      throw new KafkaCallException("cannot describe topics on " + bootstrapServers + ": " + Errors.oneLine(e),
+          AclOperation.DESCRIBE, refused(describing.topicNameValues()), e);
     }
   }
 

@@ -84,8 +84,11 @@ public final class PlantCommand implements Runnable {
       err.flush();
       return USAGE;
     }
+    CommonOptions client = line.getMixins().values().stream()
+        .filter(CommonOptions.class::isInstance).map(CommonOptions.class::cast).findFirst().orElse(null);
     String command = commandName(line);
-    err.println((command.isEmpty() ? "plant" : "plant " + command) + ": " + Errors.oneLine(error));
+    err.println((command.isEmpty() ? "plant" : "plant " + command) + ": "
+        + (client == null ? Errors.oneLine(error) : Errors.oneLine(error, client)));
     if (CommonOptions.verbose) {
       error.printStackTrace(err);
     }

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.AuthorizationException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -95,6 +97,8 @@ final class RecordCommand implements Callable<Integer> {
       try (ProgressDisplay progress = ProgressDisplay.start("record", "records", recorder::written,
           () -> max == null ? recorder.expected() : Math.min(max, recorder.expected() < 0 ? max : recorder.expected()))) {
         summary = recorder.run();
+      } catch (AuthorizationException e) {
+        throw new KafkaCallException("cannot record " + topics.telemetry().name(), AclOperation.READ, e);
       }
       System.out.println(describe(summary, out, Duration.ofNanos(System.nanoTime() - started)));
       System.out.flush();

@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.acl.AclOperation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -147,7 +148,7 @@ final class ReplayCommand implements Callable<Integer> {
             topic, partitions, info.partitions());
       }
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot describe topic " + topic + ": " + Errors.oneLine(e), e);
+      throw new KafkaCallException("cannot describe topic " + topic + ": " + Errors.oneLine(e), AclOperation.DESCRIBE, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while describing topic " + topic);

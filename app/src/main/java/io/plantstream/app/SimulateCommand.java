@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.acl.AclOperation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -127,7 +128,7 @@ final class SimulateCommand implements Callable<Integer> {
     try (Admin admin = Admin.create(client)) {
       return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot describe topic " + topic + ": " + Errors.oneLine(e), e);
+      throw new KafkaCallException("cannot describe topic " + topic + ": " + Errors.oneLine(e), AclOperation.DESCRIBE, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while describing topic " + topic);

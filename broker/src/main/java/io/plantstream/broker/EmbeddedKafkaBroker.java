@@ -11,8 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -39,11 +42,17 @@ import org.slf4j.LoggerFactory;
  * <p>By default it is a cluster of one. Given a node id, a controller port, the quorum's voters, a
  * shared cluster id and a replication factor, it is one node of a multi-node cluster; {@link
  * BrokerNode} runs such a node in a JVM of its own.
+ *
+ * <p>Secured ({@link Builder#saslSsl}): a second client listener speaks SASL_SSL with SCRAM-SHA-512
+ * for the users given at format time, and {@link Builder#acls} enforces ACLs. The PLAINTEXT and
+ * controller listeners stay: they are the broker's own (inter-broker and controller traffic, as
+ * {@code User:ANONYMOUS}, a super user) and an operator's way in on loopback to set up topics and ACLs.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
   private static final String HOST = "127.0.0.1";
+  private static final String SCRAM = "SCRAM-SHA-512";
 
   private final int nodeId;
   private final int port;
@@ -55,6 +64,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final Path dataDir;
   private final boolean temporaryDataDir;
   private final Map<String, String> overrides;
+  private final SaslSsl saslSsl;
+  private final int saslSslPort;
+  private final Map<String, String> scramUsers;
+  private final List<String> superUsers;
   private KafkaRaftServer server;
 
   private EmbeddedKafkaBroker(Builder builder) {
@@ -69,6 +82,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     this.temporaryDataDir = builder.dataDir == null;
     this.dataDir = temporaryDataDir ? createTempDir() : builder.dataDir;
     this.overrides = Map.copyOf(builder.overrides);
+    this.saslSsl = builder.saslSsl;
+    this.saslSslPort = saslSsl == null ? -1 : freePort();
+    this.scramUsers = new LinkedHashMap<>(builder.scramUsers);
+    this.superUsers = builder.superUsers == null ? null : List.copyOf(builder.superUsers);
   }
 
   /** A builder; by default a free port, a temporary data directory and single-node defaults. */
@@ -120,6 +137,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return controllerPort;
   }
 
+  /** The {@code bootstrap.servers} of the SASL_SSL listener; only for a broker built with {@link Builder#saslSsl}. */
+  public String saslSslBootstrapServers() {
+    if (saslSsl == null) {
+      throw new IllegalStateException("this broker has no SASL_SSL listener; build it with saslSsl(...)");
+    }
+    return HOST + ":" + saslSslPort;
+  }
+
   /** The directory that holds the broker's logs and metadata. */
   public Path dataDir() {
     return dataDir;
@@ -147,6 +172,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     config.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
     config.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
     config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    if (saslSsl != null) {
+      String listener = "SASL_SSL://" + HOST + ":" + saslSslPort;
+      config.put("listeners", config.get("listeners") + "," + listener);
+      config.put("advertised.listeners", config.get("advertised.listeners") + "," + listener);
+      config.put("listener.security.protocol.map", config.get("listener.security.protocol.map") + ",SASL_SSL:SASL_SSL");
+      config.put("sasl.enabled.mechanisms", SCRAM);
+      // The broker only checks clients on this listener; SCRAM credentials live in the metadata log.
+      config.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+          "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+      config.put("ssl.keystore.type", "PKCS12");
+      config.put("ssl.keystore.location", saslSsl.keystore().toString());
+      config.put("ssl.keystore.password", saslSsl.keystorePassword());
+      config.put("ssl.key.password", saslSsl.keystorePassword());
+    }
+    if (superUsers != null) {
+      config.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+      // The broker's own traffic (controller, inter-broker) comes over the PLAINTEXT listeners as ANONYMOUS.
+      List<String> supers = new ArrayList<>(List.of("User:ANONYMOUS"));
+      supers.addAll(superUsers);
+      config.put("super.users", String.join(";", supers));
+      config.put("allow.everyone.if.no.acl.found", "false");
+    }
     config.put("controller.listener.names", "CONTROLLER");
     config.put("inter.broker.listener.name", "PLAINTEXT");
     config.put("log.dirs", dataDir.resolve("logs").toString());
@@ -184,10 +231,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.store(out, "plantstream embedded broker");
       }
       ByteArrayOutputStream output = new ByteArrayOutputStream();
+      List<String> args = new ArrayList<>(List.of("format", "-t", clusterId, "-c", configFile.toString()));
+      scramUsers.forEach((name, password) -> {
+        args.add("--add-scram");
+        args.add(SCRAM + "=[name=" + name + ",password=" + password + "]");
+      });
       int status;
       try (PrintStream printer = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-        status = StorageTool.execute(
-            new String[] {"format", "-t", clusterId, "-c", configFile.toString()}, printer);
+        status = StorageTool.execute(args.toArray(String[]::new), printer);
       }
       if (status != 0) {
         throw new IllegalStateException("formatting " + dataDir + " failed: "
@@ -243,6 +294,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
+  /**
+   * The TLS side of the SASL_SSL listener.
+   *
+   * @param keystore a PKCS12 keystore holding the broker's key and certificate (SAN IP:127.0.0.1)
+   * @param keystorePassword the password of the keystore and of its key
+   */
+  public record SaslSsl(Path keystore, String keystorePassword) {
+    /** Never prints the password. */
+    @Override
+    public String toString() {
+      return "SaslSsl[keystore=" + keystore + "]";
+    }
+  }
+
   /** Options of an embedded broker. */
   public static final class Builder {
     private int nodeId = 1;
@@ -254,6 +319,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private int minInSyncReplicas = 1;
     private Path dataDir;
     private final Map<String, String> overrides = new HashMap<>();
+    private SaslSsl saslSsl;
+    private final Map<String, String> scramUsers = new LinkedHashMap<>();
+    private List<String> superUsers;
 
     private Builder() {}
 
@@ -322,6 +390,33 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** A broker config that replaces the single-node default of the same name. */
     public Builder config(String name, String value) {
       overrides.put(name, value);
+      return this;
+    }
+
+    /**
+     * A second client listener on 127.0.0.1 speaking SASL_SSL with SCRAM-SHA-512, its TLS key from
+     * {@code keystore}; see {@link #saslSslBootstrapServers()}.
+     */
+    public Builder saslSsl(Path keystore, String keystorePassword) {
+      this.saslSsl = new SaslSsl(keystore, keystorePassword);
+      return this;
+    }
+
+    /** A SCRAM-SHA-512 user, written into the metadata log when the data directory is formatted. */
+    public Builder scramUser(String name, String password) {
+      if (!name.matches("[A-Za-z0-9._-]+") || !password.matches("[A-Za-z0-9._-]+")) {
+        throw new IllegalArgumentException("SCRAM names and passwords here are letters, digits, '.', '_' and '-'");
+      }
+      scramUsers.put(name, password);
+      return this;
+    }
+
+    /**
+     * Enforces ACLs (KRaft's StandardAuthorizer, nothing allowed without an ACL); {@code superUsers}
+     * (e.g. {@code User:admin}) may do anything, as may the PLAINTEXT listeners' {@code User:ANONYMOUS}.
+     */
+    public Builder acls(String... superUsers) {
+      this.superUsers = List.of(superUsers);
       return this;
     }
 

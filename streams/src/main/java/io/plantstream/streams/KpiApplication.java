@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -31,6 +32,7 @@ public final class KpiApplication implements AutoCloseable {
   private final RestorationLog restoration = new RestorationLog();
   private final CountDownLatch running = new CountDownLatch(1);
   private final CountDownLatch failed = new CountDownLatch(1);
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private volatile boolean closing;
 
   /** An instance of {@code topology} with {@code config}, not yet started. */
@@ -52,7 +54,9 @@ public final class KpiApplication implements AutoCloseable {
     });
     streams.setGlobalStateRestoreListener(restoration);
     streams.setUncaughtExceptionHandler(exception -> {
-      log.error("streams thread failed; stopping this instance", exception);
+      failure.compareAndSet(null, exception);
+      // One line: Kafka Streams has logged the stack trace (to the log file), and the console stays readable.
+      log.error("streams thread failed; stopping this instance: {}", exception.toString());
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
   }
@@ -80,6 +84,11 @@ public final class KpiApplication implements AutoCloseable {
   /** Waits until the instance stops by itself (not by {@link #close()}) or {@code timeout} passes; true if it stopped. */
   public boolean awaitFailure(Duration timeout) throws InterruptedException {
     return failed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** What stopped a stream thread, the first of them, if any did. */
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure.get());
   }
 
   /** The Kafka Streams state. */

@@ -154,11 +154,19 @@ public final class KafkaFixture implements BeforeAllCallback, AfterAllCallback {
    * each with {@link #replicationFactor()} replicas.
    */
   public void createTopics(Topics topics, int partitions) {
+    createTopics(clientConfig(), topics, partitions, replicationFactor());
+  }
+
+  /**
+   * Creates every topic of {@code topics} with {@code replicas} replicas on the cluster
+   * {@code adminConfig} reaches, and waits for their leaders.
+   */
+  static void createTopics(Map<String, Object> adminConfig, Topics topics, int partitions, short replicas) {
     List<NewTopic> newTopics = new ArrayList<>();
     for (Topics.TopicSpec spec : topics.specs(partitions)) {
-      newTopics.add(new NewTopic(spec.name(), spec.partitions(), replicationFactor()).configs(spec.configs()));
+      newTopics.add(new NewTopic(spec.name(), spec.partitions(), replicas).configs(spec.configs()));
     }
-    try (Admin admin = Admin.create(clientConfig())) {
+    try (Admin admin = Admin.create(adminConfig)) {
       try {
         admin.createTopics(newTopics).all().get();
       } catch (ExecutionException e) {

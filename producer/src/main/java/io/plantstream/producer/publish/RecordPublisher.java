@@ -80,7 +80,7 @@ final class RecordPublisher<V> implements AutoCloseable {
   }
 
   private PublishException failed(String machineId, Exception cause) {
-    return new PublishException(
+    return new PublishException(topic,
         "cannot publish to topic " + topic + " (machine " + machineId + "): " + cause.getMessage(), cause);
   }
 
