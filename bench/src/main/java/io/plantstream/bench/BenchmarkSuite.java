@@ -110,7 +110,8 @@ public final class BenchmarkSuite {
         String.format(Locale.ROOT, "load %,.0f of capacity %,.0f events/s", latency.load(), latency.capacity()),
         percent(latency.load() / latency.capacity()) + " load", "≤ 1 s", latency.p99() <= 1000 && latency.uncounted() == 0));
     rows.add(row("streams heap, five default sites",
-        String.format(Locale.ROOT, "peak %d MB in use, %d MB after GC", latency.peakHeapMb(), latency.peakLiveHeapMb()),
+        String.format(Locale.ROOT, "peak %d MB in use, %d MB live after a full GC", latency.peakHeapMb(),
+            latency.liveHeapMb()),
         "cap " + UpdatesLatency.HEAP_CAP.substring(4), "–", "≤ 512 MB", latency.peakHeapMb() <= 512));
     rows.add(row("streams RSS, five default sites", latency.peakRssMb() + " MB", "–", "–", "–", null));
 

@@ -64,7 +64,8 @@ import org.apache.kafka.common.TopicPartition;
  *       At speed 1 publication is the event time; at half capacity simulated time runs faster,
  *       so publication time is what a reader waits from.
  *   <li>Memory: the application's peak heap in use (largest heap before a collection, from its GC
- *       log), the largest heap after a collection, and its peak resident set (VmHWM).
+ *       log), the heap still in use after a full collection at the end (the live state), and its
+ *       peak resident set (VmHWM).
  * </ol>
  *
  * <pre>
@@ -127,11 +128,11 @@ public final class UpdatesLatency {
    * @param p99 99th percentile latency, milliseconds
    * @param max largest latency, milliseconds
    * @param peakHeapMb largest heap in use seen by the collector, MB
-   * @param peakLiveHeapMb largest heap left after a collection, MB
+   * @param liveHeapMb heap left after a full collection at the end of the run, MB: the live state
    * @param peakRssMb peak resident set size of the application's JVM, MB
    */
   record Outcome(double capacity, double load, long units, long uncounted, double p50, double p99, double max,
-      long peakHeapMb, long peakLiveHeapMb, long peakRssMb) {}
+      long peakHeapMb, long liveHeapMb, long peakRssMb) {}
 
   /** Runs both phases against {@code broker} with fresh topics; prints and returns what it measured. */
   Outcome measure(EmbeddedKafkaBroker broker) throws Exception {
@@ -203,18 +204,20 @@ public final class UpdatesLatency {
       stop.set(true);
       readerThread.join();
       long rssKb = peakRssKb(app.pid());
+      long liveHeapMb = liveHeapMb(app.pid(), gcLog);
       List<Long> latencies = units.latencies(reader.snapshot());
       long uncounted = units.total() - latencies.size();
       long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
       long[] heap = heapFromGcLog(gcLog);
       Outcome outcome = new Outcome(capacity, summary.events() / loadSeconds,
           sorted.length, uncounted, percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.99) / 1e6,
-          (sorted.length == 0 ? 0 : sorted[sorted.length - 1]) / 1e6, heap[0], heap[1], rssKb / 1024);
+          (sorted.length == 0 ? 0 : sorted[sorted.length - 1]) / 1e6, heap[0], liveHeapMb, rssKb / 1024);
       System.out.printf(Locale.ROOT, "latency over %,d units (%,d not counted at the end): p50 %.0f ms, p99 %.0f ms, "
           + "max %.0f ms; steady load achieved %,.0f events/s%n", outcome.units(), uncounted, outcome.p50(),
           outcome.p99(), outcome.max(), outcome.load());
-      System.out.printf(Locale.ROOT, "application memory (%s): peak heap in use %d MB, largest after a collection %d MB, "
-          + "peak RSS %d MB%n", HEAP_CAP, heap[0], heap[1], outcome.peakRssMb());
+      System.out.printf(Locale.ROOT, "application memory (%s): peak heap in use %d MB (largest after a young "
+          + "collection %d MB), live after a full collection at the end %d MB, peak RSS %d MB%n", HEAP_CAP, heap[0],
+          heap[1], liveHeapMb, outcome.peakRssMb());
       return outcome;
     } finally {
       app.destroy();
@@ -397,6 +400,30 @@ public final class UpdatesLatency {
       }
     }
     return new long[] {before, after};
+  }
+
+  /**
+   * Heap in use after a full collection of process {@code pid}, MB: {@code jcmd GC.run}, then the
+   * collection's line in its GC log. -1 if that fails.
+   */
+  static long liveHeapMb(long pid, Path gcLog) throws IOException, InterruptedException {
+    Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        String.valueOf(pid), "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    if (!jcmd.waitFor(60, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+      return -1;
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      List<String> lines = Files.readAllLines(gcLog);
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        Matcher pause = GC_PAUSE.matcher(lines.get(i));
+        if (lines.get(i).contains("Pause Full") && pause.find()) {
+          return Long.parseLong(pause.group(2));
+        }
+      }
+      Thread.sleep(100);
+    }
+    return -1;
   }
 
   /** Peak resident set size of process {@code pid} in kB, from /proc (Linux); -1 elsewhere. */
