@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.plantstream.app.reliability.PlantProcess;
 import io.plantstream.schemas.Topics;
 import io.plantstream.testing.SecureKafkaFixture;
 import java.io.IOException;
@@ -99,12 +100,12 @@ class SecuredClusterIT {
     Path aggregateUser = user("aggregate-user", aggregator(PLANT, APP_ID, null));
     Path consumeUser = user("consume-user", acls -> kafka.allowTopic("consume-user", PLANT.siteKpi1m().name(),
         AclOperation.READ));
-    try (PlantProcess aggregate = PlantProcess.start(dir.resolve("aggregate-logs"), "aggregate",
+    try (PlantProcess aggregate = PlantProcess.start("secured-aggregate-" + System.nanoTime(), "aggregate",
         "--bootstrap-servers", kafka.bootstrapServers(), "--command-config", aggregateUser.toString(),
         "--application-id", APP_ID, "--state-dir", dir.resolve("state").toString(), "--http-port", "0")) {
-      aggregate.awaitOut(Pattern.compile("KPI application '" + APP_ID + "' running"), Duration.ofMinutes(3));
-      int httpPort = (int) number(aggregate.awaitOut(Pattern.compile("HTTP on http://127\\.0\\.0\\.1:(\\d+)"),
-          Duration.ofSeconds(30)).group(), "127\\.0\\.0\\.1:(\\d+)");
+      aggregate.awaitLine("KPI application '" + APP_ID + "' running", Duration.ofMinutes(3));
+      int httpPort = (int) number(aggregate.awaitLine("HTTP on http://127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(30)),
+          "127\\.0\\.0\\.1:(\\d+)");
       assertListensOnLoopbackOnly(httpPort, "/health");
 
       // Windows 10:00 to 10:03 close once stream time passes their end and the 30 s grace.
@@ -132,10 +133,10 @@ class SecuredClusterIT {
 
       simulateServesMetricsOnLoopbackUnlessToldOtherwise(simulateUser);
 
-      assertThat(aggregate.stop(Duration.ofMinutes(1))).as(aggregate.err()).isEqualTo(SIGTERM_EXIT);
-      assertThat(aggregate.err()).contains("stopping the KPI application");
-      assertNoSecret(aggregate.out() + "\n" + aggregate.err(), "aggregate's output");
-      assertNoSecretInLogs(dir.resolve("aggregate-logs"));
+      assertThat(aggregate.stop(Duration.ofMinutes(1))).as(aggregate.text()).isEqualTo(SIGTERM_EXIT);
+      assertThat(aggregate.text()).contains("stopping the KPI application");
+      assertNoSecret(aggregate.text(), "aggregate's output");
+      assertNoSecretInLogs(aggregate.logDir());
     }
   }
 
@@ -147,19 +148,19 @@ class SecuredClusterIT {
       if (everywhere) {
         args.addAll(List.of("--http-host", "0.0.0.0"));
       }
-      Path logs = dir.resolve("simulate-logs-" + everywhere);
-      try (PlantProcess simulate = PlantProcess.start(logs, args.toArray(String[]::new))) {
-        int port = (int) number(simulate.awaitOut(Pattern.compile("metrics on http://[^:]+:(\\d+)/metrics"),
-            Duration.ofMinutes(1)).group(), ":(\\d+)/");
+      try (PlantProcess simulate = PlantProcess.start("secured-simulate-" + everywhere + "-" + System.nanoTime(),
+          args.toArray(String[]::new))) {
+        int port = (int) number(simulate.awaitLine("metrics on http://[^:]+:(\\d+)/metrics", Duration.ofMinutes(1)),
+            ":(\\d+)/");
         if (everywhere) {
           assertAnswers(otherLocalAddress(), port, "/metrics");
         } else {
           assertListensOnLoopbackOnly(port, "/metrics");
         }
-        assertThat(simulate.stop(Duration.ofMinutes(1))).as(simulate.err()).isEqualTo(SIGTERM_EXIT);
-        assertThat(simulate.out()).as("the summary simulate prints when stopped").contains("(stopped)");
-        assertNoSecret(simulate.out() + "\n" + simulate.err(), "simulate's output");
-        assertNoSecretInLogs(logs);
+        assertThat(simulate.stop(Duration.ofMinutes(1))).as(simulate.text()).isEqualTo(SIGTERM_EXIT);
+        assertThat(simulate.text()).as("the summary simulate prints when stopped").contains("(stopped)");
+        assertNoSecret(simulate.text(), "simulate's output");
+        assertNoSecretInLogs(simulate.logDir());
       }
     }
   }

@@ -33,11 +33,13 @@ public final class PlantProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path output;
+  private final Path logDir;
 
-  private PlantProcess(String name, Process process, Path output) {
+  private PlantProcess(String name, Process process, Path output, Path logDir) {
     this.name = name;
     this.process = process;
     this.output = output;
+    this.logDir = logDir;
   }
 
   /**
@@ -63,7 +65,7 @@ public final class PlantProcess implements AutoCloseable {
           .start();
       log.info("started plant {} as pid {} ({}): output in {}", args.length > 0 ? args[0] : "", process.pid(),
           name, output);
-      return new PlantProcess(name, process, output);
+      return new PlantProcess(name, process, output, logDir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start a child JVM for " + name, e);
     }
@@ -82,6 +84,16 @@ public final class PlantProcess implements AutoCloseable {
   /** The file holding what the process printed. */
   public Path output() {
     return output;
+  }
+
+  /** The directory of the process's log files ({@code plantstream.log.dir}). */
+  public Path logDir() {
+    return logDir;
+  }
+
+  /** What the process printed so far, standard output and error together. */
+  public String text() {
+    return String.join("\n", lines());
   }
 
   /** What the process printed so far, line by line. */
