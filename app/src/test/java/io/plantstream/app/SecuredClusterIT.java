@@ -226,12 +226,7 @@ class SecuredClusterIT {
     kafka.addUser(user);
     acls.accept(user);
     Path config = kafka.writeClientProperties(dir.resolve(user + ".properties"), user, kafka.password(user));
-    List<String> resolved = args.stream().map(arg -> switch (arg) {
-      case "@FILE" -> dir.resolve(user + ".avro").toString();
-      case "@RECORDING" -> recording.toString();
-      case "@STATE" -> dir.resolve("state-" + user).toString();
-      default -> arg;
-    }).toList();
+    List<String> resolved = resolve(args, user);
 
     long started = System.nanoTime();
     CliRun run = plant(config, topics, resolved.toArray(String[]::new));
@@ -262,12 +257,7 @@ class SecuredClusterIT {
     String wrong = kafka.password(user) + "-typo";
     wrongPasswords.add(wrong);
     Path config = kafka.writeClientProperties(dir.resolve(user + ".properties"), user, wrong);
-    List<String> resolved = args.stream().map(arg -> switch (arg) {
-      case "@FILE" -> dir.resolve(user + ".avro").toString();
-      case "@RECORDING" -> recording.toString();
-      case "@STATE" -> dir.resolve("state-" + user).toString();
-      default -> arg;
-    }).toList();
+    List<String> resolved = resolve(args, user);
 
     long started = System.nanoTime();
     CliRun run = plant(config, DENIED, resolved.toArray(String[]::new));
@@ -359,6 +349,16 @@ class SecuredClusterIT {
     CliRun run = CliRun.plant(all.toArray(String[]::new));
     runs.add(run);
     return run;
+  }
+
+  /** {@code args} with the placeholders @FILE, @RECORDING and @STATE made into this user's paths. */
+  private static List<String> resolve(List<String> args, String user) {
+    return args.stream().map(arg -> switch (arg) {
+      case "@FILE" -> dir.resolve(user + ".avro").toString();
+      case "@RECORDING" -> recording.toString();
+      case "@STATE" -> dir.resolve("state-" + user).toString();
+      default -> arg;
+    }).toList();
   }
 
   private static long number(String text, String regex) {
