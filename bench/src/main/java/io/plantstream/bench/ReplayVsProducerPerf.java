@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.tools.ProducerPerformance;
 
@@ -70,16 +69,9 @@ public final class ReplayVsProducerPerf {
    * {@code --warmup}, {@code --compression deflate|zstd} (of the recording).
    */
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new TreeMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      options.put(args[i], args[i + 1]);
-    }
-    if (args.length % 2 != 0
-        || !Set.of("--records", "--rounds", "--partitions", "--warmup", "--compression").containsAll(options.keySet())) {
-      System.err.println("usage: replay-vs-producerperf [--records N] [--rounds N] [--partitions N] [--warmup N] "
-          + "[--compression deflate|zstd]");
-      System.exit(2);
-    }
+    Map<String, String> options = BenchmarkOptions.parse(args,
+        Set.of("--records", "--rounds", "--partitions", "--warmup", "--compression"),
+        "replay-vs-producerperf [--records N] [--rounds N] [--partitions N] [--warmup N] [--compression deflate|zstd]");
     BenchmarkSuite.printMachine();
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
       new ReplayVsProducerPerf(options).measure(broker);

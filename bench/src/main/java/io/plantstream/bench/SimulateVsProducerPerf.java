@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.tools.ProducerPerformance;
 
@@ -58,14 +57,8 @@ public final class SimulateVsProducerPerf {
 
   /** Runs the benchmark; options {@code --records}, {@code --rounds}, {@code --partitions}, {@code --warmup}. */
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new TreeMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      options.put(args[i], args[i + 1]);
-    }
-    if (args.length % 2 != 0 || !Set.of("--records", "--rounds", "--partitions", "--warmup").containsAll(options.keySet())) {
-      System.err.println("usage: simulate-vs-producerperf [--records N] [--rounds N] [--partitions N] [--warmup N]");
-      System.exit(2);
-    }
+    Map<String, String> options = BenchmarkOptions.parse(args, Set.of("--records", "--rounds", "--partitions", "--warmup"),
+        "simulate-vs-producerperf [--records N] [--rounds N] [--partitions N] [--warmup N]");
     BenchmarkSuite.printMachine();
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
       new SimulateVsProducerPerf(options).measure(broker);

@@ -98,15 +98,9 @@ public final class UpdatesLatency {
 
   /** Runs the benchmark on its own broker; options {@code --hours}, {@code --seconds}, {@code --app-jar}. */
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      options.put(args[i], args[i + 1]);
-    }
-    if (args.length % 2 != 0
-        || !Set.of("--hours", "--seconds", "--app-jar", "--update-interval").containsAll(options.keySet())) {
-      System.err.println("usage: UpdatesLatency [--hours H] [--seconds S] [--app-jar JAR] [--update-interval DURATION]");
-      System.exit(2);
-    }
+    Map<String, String> options = BenchmarkOptions.parse(args,
+        Set.of("--hours", "--seconds", "--app-jar", "--update-interval"),
+        "UpdatesLatency [--hours H] [--seconds S] [--app-jar JAR] [--update-interval DURATION]");
     BenchmarkSuite.printMachine();
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
       new UpdatesLatency(Long.parseLong(options.getOrDefault("--hours", "2")),
