@@ -6,7 +6,6 @@ import io.plantstream.streams.EmitMode;
 import io.plantstream.streams.KpiApplication;
 import io.plantstream.streams.KpiConfig;
 import io.plantstream.streams.KpiStreamsConfig;
-import io.plantstream.streams.KpiTopology;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -97,7 +96,7 @@ final class AggregateCommand implements Callable<Integer> {
     KpiHttpServer http = httpPort == null ? null : listen();
     try {
       String advertised = http == null ? null : advertisedHost(httpHost) + ":" + http.port();
-      KpiApplication app = new KpiApplication(KpiTopology.build(topics, config), KpiStreamsConfig.build(
+      KpiApplication app = KpiApplication.forTopics(topics, config, KpiStreamsConfig.build(
           common.bootstrapServers, applicationId, state, topics, common.clientConfig(), advertised));
       if (http != null) {
         http.serve(app, topics);

@@ -13,7 +13,6 @@ import io.plantstream.schemas.Topics;
 import io.plantstream.streams.KpiApplication;
 import io.plantstream.streams.KpiConfig;
 import io.plantstream.streams.KpiStreamsConfig;
-import io.plantstream.streams.KpiTopology;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -100,7 +99,7 @@ final class DemoCommand implements Callable<Integer> {
         cluster.createTopics(topics, Topics.DEFAULT_TELEMETRY_PARTITIONS, (short) 1, null);
       }
       long machines = MachinesPublisher.publish(client, topics.machines(), simulator.machineInfos(), simulator.start());
-      KpiApplication kpis = new KpiApplication(KpiTopology.build(topics, KpiConfig.defaults()),
+      KpiApplication kpis = KpiApplication.forTopics(topics, KpiConfig.defaults(),
           KpiStreamsConfig.build(broker.bootstrapServers(), "plantstream-demo", work.resolve("state"), topics, Map.of()));
       try (kpis; TelemetryPublisher publisher = new TelemetryPublisher(client, topics.telemetry());
           SiteKpiBoard board = new SiteKpiBoard(client, topics.siteKpi1m())) {

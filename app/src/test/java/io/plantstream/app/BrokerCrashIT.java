@@ -18,7 +18,6 @@ import io.plantstream.schemas.Topics;
 import io.plantstream.streams.KpiApplication;
 import io.plantstream.streams.KpiConfig;
 import io.plantstream.streams.KpiStreamsConfig;
-import io.plantstream.streams.KpiTopology;
 import io.plantstream.testing.EmbeddedKafkaCluster;
 import io.plantstream.testing.KafkaFixture;
 import java.nio.file.Path;
@@ -95,7 +94,7 @@ class BrokerCrashIT {
     ExecutorService simulation = Executors.newSingleThreadExecutor();
 
     try (Admin admin = cluster.admin();
-        KpiApplication app = new KpiApplication(KpiTopology.build(topics, CONFIG), KpiStreamsConfig.build(
+        KpiApplication app = KpiApplication.forTopics(topics, CONFIG, KpiStreamsConfig.build(
             kafka.bootstrapServers(), "broker-crash-it-" + System.nanoTime(), stateDir, topics,
             // As a user's --command-config would: the application's own topics replicated too.
             Map.of(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) cluster.replicationFactor())))) {

@@ -9,7 +9,6 @@ import io.plantstream.schemas.Topics;
 import io.plantstream.streams.KpiApplication;
 import io.plantstream.streams.KpiConfig;
 import io.plantstream.streams.KpiStreamsConfig;
-import io.plantstream.streams.KpiTopology;
 import io.plantstream.testing.KafkaFixture;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +56,7 @@ class CommandLineIT {
       assertThat(record.at("/key").asText()).isEqualTo(record.at("/value/machineId").asText());
     });
 
-    try (KpiApplication app = new KpiApplication(KpiTopology.build(topics, KpiConfig.defaults()),
+    try (KpiApplication app = KpiApplication.forTopics(topics, KpiConfig.defaults(),
         KpiStreamsConfig.build(kafka.bootstrapServers(), "cli-it-" + System.nanoTime(), stateDir, topics, Map.of()))) {
       app.start();
       await().atMost(Duration.ofMinutes(2)).untilAsserted(() ->

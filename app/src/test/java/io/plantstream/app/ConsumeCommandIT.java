@@ -17,7 +17,6 @@ import io.plantstream.schemas.Topics;
 import io.plantstream.streams.KpiApplication;
 import io.plantstream.streams.KpiConfig;
 import io.plantstream.streams.KpiStreamsConfig;
-import io.plantstream.streams.KpiTopology;
 import io.plantstream.testing.KafkaFixture;
 import io.plantstream.testing.TestMachine;
 import java.io.ByteArrayOutputStream;
@@ -87,7 +86,7 @@ class ConsumeCommandIT {
     kafka.send(raw, List.of(new ProducerRecord<>(raw.name(), null, T0.toEpochMilli(),
         "tsmc-phx-etch-01".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xC3, 0x01, 0x42})));
 
-    try (KpiApplication app = new KpiApplication(KpiTopology.build(topics, KpiConfig.defaults()),
+    try (KpiApplication app = KpiApplication.forTopics(topics, KpiConfig.defaults(),
         KpiStreamsConfig.build(kafka.bootstrapServers(), "consume-it-" + System.nanoTime(), stateDir, topics, Map.of()))) {
       app.start();
       await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {

@@ -19,7 +19,6 @@ import io.plantstream.schemas.Topics;
 import io.plantstream.streams.KpiApplication;
 import io.plantstream.streams.KpiConfig;
 import io.plantstream.streams.KpiStreamsConfig;
-import io.plantstream.streams.KpiTopology;
 import io.plantstream.testing.KafkaFixture;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,7 +77,7 @@ class FaultOracleIT {
     assertThat(comparison.expected().late()).as("late events the oracle finds").hasSize((int) injected.lateRecords());
     assertThat(comparison.expected().duplicates()).as("duplicates the oracle finds").isEqualTo(injected.duplicates());
 
-    try (KpiApplication app = new KpiApplication(KpiTopology.build(topics, CONFIG),
+    try (KpiApplication app = KpiApplication.forTopics(topics, CONFIG,
         KpiStreamsConfig.build(kafka.bootstrapServers(), "faults-it-" + System.nanoTime(), stateDir, topics, Map.of()))) {
       app.start();
       await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {

@@ -13,7 +13,6 @@ import io.plantstream.schemas.Topics;
 import io.plantstream.streams.KpiApplication;
 import io.plantstream.streams.KpiConfig;
 import io.plantstream.streams.KpiStreamsConfig;
-import io.plantstream.streams.KpiTopology;
 import io.plantstream.testing.KafkaFixture;
 import io.plantstream.testing.KpiOracle;
 import java.nio.file.Path;
@@ -49,7 +48,7 @@ public final class KpiComparison {
     Map<String, MachineInfo> byId = new HashMap<>();
     machines.forEach(info -> byId.put(info.getMachineId(), info));
     KpiOracle oracle = new KpiOracle(config.grace(), config.staleAfter(), config.forgetAfter(),
-        config.dedupHorizon(), config.maxFutureSkew());
+        config.maxFutureSkew());
     return new KpiComparison(kafka, topics, oracle.compute(kafka.readAllRaw(topics.telemetry().name()), byId));
   }
 
@@ -59,7 +58,7 @@ public final class KpiComparison {
    * every KPI matches the oracle's.
    */
   void aggregateAndMatch(String applicationId, Path stateDir, KpiConfig config, long deadLetters) throws Exception {
-    try (KpiApplication app = new KpiApplication(KpiTopology.build(topics, config),
+    try (KpiApplication app = KpiApplication.forTopics(topics, config,
         KpiStreamsConfig.build(kafka.bootstrapServers(), applicationId, stateDir, topics, Map.of()))) {
       app.start();
       await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {

@@ -14,7 +14,6 @@ import io.plantstream.schemas.Topics;
 import io.plantstream.streams.KpiApplication;
 import io.plantstream.streams.KpiConfig;
 import io.plantstream.streams.KpiStreamsConfig;
-import io.plantstream.streams.KpiTopology;
 import io.plantstream.testing.KafkaFixture;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,7 +91,7 @@ class PipelineIT {
   }
 
   private static KpiApplication instance(Topics topics, String applicationId, Path state) {
-    return new KpiApplication(KpiTopology.build(topics, CONFIG),
+    return KpiApplication.forTopics(topics, CONFIG,
         KpiStreamsConfig.build(kafka.bootstrapServers(), applicationId, state, topics, Map.of()));
   }
 

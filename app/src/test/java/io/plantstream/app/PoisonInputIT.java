@@ -17,7 +17,6 @@ import io.plantstream.streams.DeadLetters;
 import io.plantstream.streams.KpiApplication;
 import io.plantstream.streams.KpiConfig;
 import io.plantstream.streams.KpiStreamsConfig;
-import io.plantstream.streams.KpiTopology;
 import io.plantstream.streams.RejectedEventException;
 import io.plantstream.testing.KafkaFixture;
 import io.plantstream.testing.TestMachine;
@@ -186,7 +185,7 @@ class PoisonInputIT {
     assertThat(comparison.expected().machineMinutes()).isNotEmpty();
 
     try (KpiHttpServer http = KpiHttpServer.start("127.0.0.1", 0);
-        KpiApplication app = new KpiApplication(KpiTopology.build(topics, CONFIG),
+        KpiApplication app = KpiApplication.forTopics(topics, CONFIG,
             KpiStreamsConfig.build(kafka.bootstrapServers(), "poison-it-" + System.nanoTime(), stateDir, topics,
                 Map.of(), "127.0.0.1:" + http.port()))) {
       http.serve(app, topics);

@@ -118,12 +118,12 @@ public final class KpiVsPassThrough {
     long baseline = liveHeap(memory);
     System.out.println("warm-up:");
     run("pass-through", passThroughTopology(topics, passThroughOut), broker, topics, events);
-    run("kpi", KpiTopology.build(topics, KpiConfig.defaults()), broker, topics, events);
+    run("kpi", KpiTopology.build(topics, KpiConfig.defaults(), Topics.DEFAULT_TELEMETRY_PARTITIONS), broker, topics, events);
     List<Rate[]> results = new ArrayList<>();
     List<Long> heaps = new ArrayList<>();
     for (int round = 1; round <= rounds; round++) {
       Rate passThrough = run("pass-through", passThroughTopology(topics, passThroughOut), broker, topics, events);
-      Rate kpi = run("kpi", KpiTopology.build(topics, KpiConfig.defaults()), broker, topics, events);
+      Rate kpi = run("kpi", KpiTopology.build(topics, KpiConfig.defaults(), Topics.DEFAULT_TELEMETRY_PARTITIONS), broker, topics, events);
       heaps.add(lastRetainedHeap - baseline);
       results.add(new Rate[] {passThrough, kpi});
     }

@@ -5,6 +5,7 @@ import io.plantstream.avro.MachineKpi;
 import io.plantstream.avro.SiteKpi;
 import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.avro.internal.MachineTimeline;
+import io.plantstream.avro.internal.SiteInput;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,6 +35,8 @@ public final class Topics {
 
   /** Serde of the KPI topology's internal machine timelines (state store and changelog). */
   public static final AvroSerde<MachineTimeline> TIMELINE_SERDE = AvroSerde.of(MachineTimeline.class);
+  /** Serde of the KPI topology's site repartition topics: machine windows and partition marks. */
+  public static final AvroSerde<SiteInput> SITE_INPUT_SERDE = AvroSerde.of(SiteInput.class);
 
   /** Topic config saying who stamps records: the producer (CreateTime) or the broker. */
   public static final String TIMESTAMP_TYPE = "message.timestamp.type";

@@ -8,6 +8,7 @@ import io.plantstream.avro.RecordedTelemetry;
 import io.plantstream.avro.SiteKpi;
 import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.avro.internal.MachineTimeline;
+import io.plantstream.avro.internal.SiteInput;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,7 +40,7 @@ class SchemaEvolutionTest {
 
   @ParameterizedTest
   @ValueSource(classes = {TelemetryEvent.class, MachineInfo.class, MachineKpi.class, SiteKpi.class,
-      MachineTimeline.class, RecordedTelemetry.class})
+      MachineTimeline.class, SiteInput.class, RecordedTelemetry.class})
   void newestReleaseIsTheCurrentSchema(Class<?> type) throws Exception {
     Schema current = (Schema) type.getMethod("getClassSchema").invoke(null);
     List<Schema> released = SchemaHistory.released(current.getName());
@@ -52,7 +53,7 @@ class SchemaEvolutionTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"TelemetryEvent", "MachineInfo", "MachineKpi", "SiteKpi", "MachineTimeline",
-      "RecordedTelemetry"})
+      "SiteInput", "RecordedTelemetry"})
   void everyReleasedVersionReadsEveryOther(String record) {
     List<Schema> released = SchemaHistory.released(record);
     for (Schema reader : released) {

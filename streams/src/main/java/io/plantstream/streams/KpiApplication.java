@@ -1,11 +1,16 @@
 package io.plantstream.streams;
 
+import io.plantstream.schemas.Topics;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -59,6 +64,32 @@ public final class KpiApplication implements AutoCloseable {
       log.error("streams thread failed; stopping this instance: {}", exception.toString());
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
+  }
+
+  /**
+   * An instance of the {@link KpiTopology} over {@code topics} with {@code rules}, for the telemetry
+   * topic's partitions as the cluster in {@code config} has them now.
+   *
+   * @throws IllegalStateException if the telemetry topic cannot be described
+   */
+  public static KpiApplication forTopics(Topics topics, KpiConfig rules, Properties config) {
+    return new KpiApplication(KpiTopology.build(topics, rules, telemetryPartitions(topics, config)), config);
+  }
+
+  /** How many partitions the telemetry topic has on the cluster {@code config} points at. */
+  public static int telemetryPartitions(Topics topics, Properties config) {
+    String telemetry = topics.telemetry().name();
+    Map<String, Object> adminConfig = new StreamsConfig(config).getAdminConfigs(
+        config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-setup");
+    try (Admin admin = Admin.create(adminConfig)) {
+      return admin.describeTopics(List.of(telemetry)).allTopicNames().get(30, TimeUnit.SECONDS)
+          .get(telemetry).partitions().size();
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("cannot describe the topic " + telemetry + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while describing the topic " + telemetry, e);
+    }
   }
 
   /** Starts processing in background threads. */

@@ -75,7 +75,9 @@ public final class KpiStoreQueries {
     for (ReadOnlyKeyValueStore<String, SiteKpi> store : this.<SiteKpi>stores(window.siteStore(), partitions)) {
       try (KeyValueIterator<String, SiteKpi> site = store.prefixScan(siteId + '@', KEYS)) {
         site.forEachRemaining(entry -> {
-          if (entry.value.getSiteId().equals(siteId) && within(entry.value.getWindowStart(), from, to)) {
+          // Revision 0: summed, not yet published (final mode publishes a site window once it is final).
+          if (entry.value.getSiteId().equals(siteId) && entry.value.getRevision() > 0
+              && within(entry.value.getWindowStart(), from, to)) {
             found.add(entry.value);
           }
         });

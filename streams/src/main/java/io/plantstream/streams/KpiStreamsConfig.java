@@ -66,6 +66,8 @@ public final class KpiStreamsConfig {
     // A fresh application id starts from the beginning of the telemetry it finds.
     props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     props.putIfAbsent(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    // The RocksDB stores of an instance share one bounded pool of off-heap memory.
+    props.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class.getName());
     // Internal topics, like the project's own, are stamped by the broker (see Topics#specs): record
     // timestamps older than a day would expire the transactional producer's state on the broker.
     props.putIfAbsent(StreamsConfig.topicPrefix(Topics.TIMESTAMP_TYPE), Topics.LOG_APPEND_TIME);

@@ -4,6 +4,7 @@ import io.plantstream.avro.MachineInfo;
 import io.plantstream.avro.MachineKpi;
 import io.plantstream.avro.SiteKpi;
 import io.plantstream.avro.TelemetryEvent;
+import io.plantstream.avro.internal.SiteInput;
 import io.plantstream.schemas.KpiKeys;
 import io.plantstream.schemas.Topic;
 import io.plantstream.schemas.Topics;
@@ -20,32 +21,36 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The KPI topology: telemetry in, machine and site KPIs out (SPEC §4, §5).
+ * The KPI topology: telemetry in, machine and site KPIs out (README, "KPIs and the rules that make
+ * them exact").
  *
  * <pre>
- * plant.machines  ──► global store machines-store (ideal cycle times, machines per site)
+ * plant.machines  ──► global store machines-store (site, line, ideal cycle time of each machine)
  * plant.telemetry ──► machine-timeline (MachineTimelineProcessor; stores machine-timeline-store,
- *   (key machine)      machine-recent-events-store, machine-held-events-store, partition-clock-store,
+ *   (key machine)      machine-pending-events-store, machine-held-events-store, partition-clock-store,
  *                      machine-kpi-revision-store)
  *                       ├─ late events ───────────────────────────────► plant.telemetry.late
  *                       ├─ held events found skewed ──────────────────► plant.telemetry.dlq
- *                       ├─ machine KPI, 1 min ─┬──────────────────────► plant.kpi.machine.1m
- *                       │                      └─ repartition site-kpi-1m by site
- *                       │                         ► site-kpi-1m (SiteKpiProcessor) ► plant.kpi.site.1m
- *                       └─ machine KPI, 1 h ── repartition site-kpi-1h by site
- *                                                 ► site-kpi-1h (SiteKpiProcessor) ► plant.kpi.site.1h
+ *                       ├─ machine window, 1 min ─┬───────────────────► plant.kpi.machine.1m
+ *                       │                         └─┐
+ *                       ├─ partition marks ─────────┼─ repartition site-input-1m (by site; marks to all)
+ *                       │                           │  ► site-kpi-1m (SiteKpiProcessor) ► plant.kpi.site.1m
+ *                       └─ machine window, 1 h ─────┴─ repartition site-input-1h (by site; marks to all)
+ *                                                      ► site-kpi-1h (SiteKpiProcessor) ► plant.kpi.site.1h
  * </pre>
  *
  * Keys of the KPI topics are {@code id@windowStart} ({@link KpiKeys}). Every stateful operator and
- * internal topic is named, so their names survive edits of the topology. The stores hold only open
- * windows, pending events and recent event ids (a few MB for the five default sites), so they live
- * in memory, backed by their changelog topics for restoration; RocksDB would only add a JNI round
- * trip to every event.
+ * internal topic is named, so their names survive edits of the topology. State written per event
+ * is one small entry in machine-pending-events-store; the other stores change once per machine and
+ * window. The stores whose size grows with the plant times the retention (each machine's part of a
+ * site window, kept for the HTTP API) are RocksDB stores; the others live in memory, backed by
+ * their changelog topics (BENCHMARKS.md has the measurements behind the choice).
  */
 public final class KpiTopology {
 
@@ -54,17 +59,36 @@ public final class KpiTopology {
   /** Site aggregates of 1-hour windows. */
   public static final String SITE_1H_STORE = "site-kpi-1h-store";
 
+  /**
+   * Changelog settings of the pending-events store, which gets one record per accepted event and
+   * one tombstone when it is applied: small segments and an eager cleaner keep what a restoring
+   * instance reads close to what is pending. A tombstone that is cleaned before a slow restoration
+   * reads it cannot bring an applied event back: the task drops pending entries its close boundary
+   * has passed.
+   */
+  private static final Map<String, String> PENDING_CHANGELOG = Map.of(
+      "segment.bytes", String.valueOf(64 * 1024 * 1024),
+      "segment.ms", String.valueOf(Duration.ofMinutes(10).toMillis()),
+      "min.cleanable.dirty.ratio", "0.1",
+      "delete.retention.ms", String.valueOf(Duration.ofMinutes(10).toMillis()));
+
   private KpiTopology() {}
 
-  /** The topology over {@code topics} with {@code config}'s time rules. */
-  public static Topology build(Topics topics, KpiConfig config) {
+  /**
+   * The topology over {@code topics} with {@code config}'s time rules, for a telemetry topic of
+   * {@code telemetryPartitions} partitions: the site aggregation waits for each of them.
+   */
+  public static Topology build(Topics topics, KpiConfig config, int telemetryPartitions) {
     StreamsBuilder builder = new StreamsBuilder();
-    addTo(builder, topics, config);
+    addTo(builder, topics, config, telemetryPartitions);
     return builder.build();
   }
 
-  /** Adds the KPI topology to {@code builder}. */
-  public static void addTo(StreamsBuilder builder, Topics topics, KpiConfig config) {
+  /** Adds the KPI topology to {@code builder}; see {@link #build}. */
+  public static void addTo(StreamsBuilder builder, Topics topics, KpiConfig config, int telemetryPartitions) {
+    if (telemetryPartitions < 1) {
+      throw new IllegalArgumentException("need at least one telemetry partition, was " + telemetryPartitions);
+    }
     Topic<String, MachineInfo> machines = topics.machines();
     builder.addGlobalStore(
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MachineDirectory.STORE),
@@ -73,23 +97,20 @@ public final class KpiTopology {
         Consumed.with(machines.keySerde(), machines.valueSerde()).withName("machines-source"),
         MachineDirectory.Updater::new);
 
-    builder.addStateStore(store(MachineTimelineProcessor.TIMELINE_STORE, Topics.TIMELINE_SERDE));
-    builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.inMemoryKeyValueStore(MachineTimelineProcessor.RECENT_STORE),
-        Serdes.Long(), Serdes.ByteArray()).withCachingEnabled());
-    builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.inMemoryKeyValueStore(MachineTimelineProcessor.HELD_STORE), Serdes.Long(), Serdes.ByteArray()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.inMemoryKeyValueStore(MachineTimelineProcessor.CLOCK_STORE),
-        Serdes.String(), Serdes.Long()));
-    builder.addStateStore(store(MachineTimelineProcessor.REVISION_STORE, Serdes.Integer()));
-    builder.addStateStore(store(SITE_1M_STORE, Topics.SITE_KPI_SERDE));
-    builder.addStateStore(store(SITE_1M_STORE + SiteKpiProcessor.PARTS_SUFFIX, Topics.MACHINE_KPI_SERDE));
-    builder.addStateStore(store(SITE_1H_STORE, Topics.SITE_KPI_SERDE));
-    builder.addStateStore(store(SITE_1H_STORE + SiteKpiProcessor.PARTS_SUFFIX, Topics.MACHINE_KPI_SERDE));
+    builder.addStateStore(inMemory(MachineTimelineProcessor.TIMELINE_STORE, Serdes.String(), Topics.TIMELINE_SERDE));
+    builder.addStateStore(inMemory(MachineTimelineProcessor.PENDING_STORE, Serdes.Long(), Serdes.ByteArray())
+        .withLoggingEnabled(PENDING_CHANGELOG));
+    builder.addStateStore(inMemory(MachineTimelineProcessor.HELD_STORE, Serdes.Long(), Serdes.ByteArray()));
+    builder.addStateStore(inMemory(MachineTimelineProcessor.CLOCK_STORE, Serdes.String(), Serdes.Long()));
+    builder.addStateStore(inMemory(MachineTimelineProcessor.REVISION_STORE, Serdes.String(), Serdes.Integer()));
+    for (String site : new String[] {SITE_1M_STORE, SITE_1H_STORE}) {
+      builder.addStateStore(inMemory(site, Serdes.String(), Topics.SITE_KPI_SERDE));
+      builder.addStateStore(persistent(site + SiteKpiProcessor.PARTS_SUFFIX, Topics.MACHINE_KPI_SERDE));
+      builder.addStateStore(inMemory(site + SiteKpiProcessor.MARKS_SUFFIX, Serdes.String(), Serdes.Long()));
+    }
 
     Topic<String, TelemetryEvent> telemetry = topics.telemetry();
-    KStream<String, Object> timeline = builder
+    KStream<String, TimelineOutput> timeline = builder
         // Raw bytes in: the processor decodes them itself, keeps them as received, and sends what
         // does not decode to the DLQ with the reason. It reads event time from the envelope; Kafka
         // Streams' record time is the arrival time the broker stamped (Topics#specs), which
@@ -97,63 +118,80 @@ public final class KpiTopology {
         .stream(telemetry.name(), Consumed.with(telemetry.keySerde(), Serdes.ByteArray())
             .withTimestampExtractor(new UsePartitionTimeOnInvalidTimestamp())
             .withName("telemetry-source"))
-        .process(() -> new MachineTimelineProcessor(config), Named.as("machine-timeline"),
-            MachineTimelineProcessor.TIMELINE_STORE, MachineTimelineProcessor.RECENT_STORE,
+        .process(() -> new MachineTimelineProcessor(config, telemetryPartitions), Named.as("machine-timeline"),
+            MachineTimelineProcessor.TIMELINE_STORE, MachineTimelineProcessor.PENDING_STORE,
             MachineTimelineProcessor.CLOCK_STORE, MachineTimelineProcessor.REVISION_STORE,
             MachineTimelineProcessor.HELD_STORE);
 
-    Map<String, KStream<String, Object>> outputs = timeline
+    Map<String, KStream<String, TimelineOutput>> outputs = timeline
         .split(Named.as("timeline-"))
-        .branch((machine, value) -> value instanceof TelemetryEvent, Branched.as("late"))
-        .branch((machine, value) -> value instanceof DeadLetter, Branched.as("dead-letter"))
-        .branch((machine, value) -> isMinute(value), Branched.as("minute"))
+        .branch((machine, out) -> out instanceof TimelineOutput.Late, Branched.as("late"))
+        .branch((machine, out) -> out instanceof TimelineOutput.DeadLetter, Branched.as("dead-letter"))
+        .branch((machine, out) -> out instanceof TimelineOutput.Mark, Branched.as("mark"))
+        .branch((machine, out) -> out instanceof TimelineOutput.ClosedWindow window && window.minute(),
+            Branched.as("minute"))
         .defaultBranch(Branched.as("hour"));
 
     outputs.get("timeline-late")
-        .mapValues(value -> (TelemetryEvent) value, Named.as("as-late-event"))
+        .mapValues(out -> ((TimelineOutput.Late) out).event(), Named.as("as-late-event"))
         .to(topics.late().name(), Produced.with(topics.late().keySerde(), topics.late().valueSerde())
             .withName("late-sink"));
 
     // Held events found wrong later; what Kafka Streams' handlers send goes to the same topic.
     outputs.get("timeline-dead-letter")
-        .mapValues(value -> ((DeadLetter) value).value(), Named.as("as-dead-letter"))
+        .mapValues(out -> ((TimelineOutput.DeadLetter) out).value(), Named.as("as-dead-letter"))
         .to(topics.dlq().name(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("dead-letter-sink"));
 
     KStream<String, MachineKpi> minutes = outputs.get("timeline-minute")
-        .mapValues(value -> (MachineKpi) value, Named.as("as-machine-kpi-1m"));
+        .mapValues(out -> ((TimelineOutput.ClosedWindow) out).kpi(), Named.as("as-machine-kpi-1m"));
     Topic<String, MachineKpi> machineKpi = topics.machineKpi1m();
     minutes
         .selectKey((machine, kpi) -> KpiKeys.of(machine, kpi.getWindowStart().toEpochMilli()),
             Named.as("machine-kpi-1m-key"))
         .to(machineKpi.name(), Produced.with(machineKpi.keySerde(), machineKpi.valueSerde())
             .withName("machine-kpi-1m-sink"));
-    siteKpis(minutes, "site-kpi-1m", SITE_1M_STORE, Duration.ofHours(2), topics.siteKpi1m());
-
     KStream<String, MachineKpi> hours = outputs.get("timeline-hour")
-        .mapValues(value -> (MachineKpi) value, Named.as("as-machine-kpi-1h"));
-    siteKpis(hours, "site-kpi-1h", SITE_1H_STORE, Duration.ofDays(2), topics.siteKpi1h());
+        .mapValues(out -> ((TimelineOutput.ClosedWindow) out).kpi(), Named.as("as-machine-kpi-1h"));
+    KStream<String, TimelineOutput> partitionMarks = outputs.get("timeline-mark");
+
+    siteKpis(minutes, partitionMarks, "1m", SITE_1M_STORE, KpiWindow.MINUTE.retention(), topics.siteKpi1m(),
+        config, telemetryPartitions);
+    siteKpis(hours, partitionMarks, "1h", SITE_1H_STORE, KpiWindow.HOUR.retention(), topics.siteKpi1h(),
+        config, telemetryPartitions);
   }
 
-  private static void siteKpis(KStream<String, MachineKpi> machineKpis, String name, String store,
-      Duration retention, Topic<String, SiteKpi> output) {
-    machineKpis
+  /**
+   * Machine windows keyed by site window, and every partition mark, through one repartition topic
+   * (marks go to all its partitions, see {@link SiteInputPartitioner}), into a site aggregation.
+   * Both come from the same task in the order the processor sent them, which is what makes a mark
+   * a promise about the machine windows before it.
+   */
+  private static void siteKpis(KStream<String, MachineKpi> machineKpis, KStream<String, TimelineOutput> partitionMarks,
+      String size, String store, Duration retention, Topic<String, SiteKpi> output, KpiConfig config,
+      int telemetryPartitions) {
+    String name = "site-kpi-" + size;
+    KStream<String, SiteInput> windows = machineKpis
         .selectKey((machine, kpi) -> KpiKeys.of(kpi.getSiteId(), kpi.getWindowStart().toEpochMilli()),
             Named.as(name + "-key"))
-        .repartition(Repartitioned.<String, MachineKpi>as(name)
+        .mapValues(kpi -> new SiteInput(kpi), Named.as(name + "-window-input"));
+    KStream<String, SiteInput> marks = partitionMarks
+        .mapValues(out -> new SiteInput(((TimelineOutput.Mark) out).mark()), Named.as(name + "-mark-input"));
+    windows.merge(marks, Named.as(name + "-input"))
+        .repartition(Repartitioned.<String, SiteInput>as("site-input-" + size)
             .withKeySerde(Serdes.String())
-            .withValueSerde(Topics.MACHINE_KPI_SERDE))
-        .process(() -> new SiteKpiProcessor(store, retention), Named.as(name), store,
-            store + SiteKpiProcessor.PARTS_SUFFIX)
+            .withValueSerde(Topics.SITE_INPUT_SERDE)
+            .withStreamPartitioner(new SiteInputPartitioner()))
+        .process(() -> new SiteKpiProcessor(store, retention, telemetryPartitions, config), Named.as(name), store,
+            store + SiteKpiProcessor.PARTS_SUFFIX, store + SiteKpiProcessor.MARKS_SUFFIX)
         .to(output.name(), Produced.with(output.keySerde(), output.valueSerde()).withName(name + "-sink"));
   }
 
-  private static boolean isMinute(Object value) {
-    MachineKpi kpi = (MachineKpi) value;
-    return kpi.getWindowEnd().toEpochMilli() - kpi.getWindowStart().toEpochMilli() == KpiConfig.MINUTE;
+  private static <K, V> StoreBuilder<KeyValueStore<K, V>> inMemory(String name, Serde<K> keys, Serde<V> values) {
+    return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), keys, values);
   }
 
-  private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name,
-      Serde<V> serde) {
-    return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), serde);
+  private static <V> StoreBuilder<KeyValueStore<String, V>> persistent(String name, Serde<V> values) {
+    KeyValueBytesStoreSupplier supplier = Stores.persistentKeyValueStore(name);
+    return Stores.keyValueStoreBuilder(supplier, Serdes.String(), values);
   }
 }

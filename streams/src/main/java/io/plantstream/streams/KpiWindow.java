@@ -6,19 +6,29 @@ import java.util.stream.Collectors;
 
 /** The two window sizes of the KPIs, with the site store that holds each. */
 public enum KpiWindow {
-  /** Tumbling 1-minute windows; site store {@value KpiTopology#SITE_1M_STORE}, kept 2 h of stream time. */
-  MINUTE("1m", KpiConfig.MINUTE, KpiTopology.SITE_1M_STORE),
-  /** Tumbling 1-hour windows; site store {@value KpiTopology#SITE_1H_STORE}, kept 2 days of stream time. */
-  HOUR("1h", KpiConfig.HOUR, KpiTopology.SITE_1H_STORE);
+  /** Tumbling 1-minute windows; site store {@value KpiTopology#SITE_1M_STORE}, kept 2 h after they are final. */
+  MINUTE("1m", KpiConfig.MINUTE, KpiTopology.SITE_1M_STORE, java.time.Duration.ofHours(2)),
+  /** Tumbling 1-hour windows; site store {@value KpiTopology#SITE_1H_STORE}, kept 2 days after they are final. */
+  HOUR("1h", KpiConfig.HOUR, KpiTopology.SITE_1H_STORE, java.time.Duration.ofDays(2));
 
   private final String label;
   private final long millis;
   private final String siteStore;
+  private final java.time.Duration retention;
 
-  KpiWindow(String label, long millis, String siteStore) {
+  KpiWindow(String label, long millis, String siteStore, java.time.Duration retention) {
     this.label = label;
     this.millis = millis;
     this.siteStore = siteStore;
+    this.retention = retention;
+  }
+
+  /**
+   * How long, in event time, a site window stays in its stores once the site boundary has passed
+   * its end (README, "When a site window is final").
+   */
+  public java.time.Duration retention() {
+    return retention;
   }
 
   /** The window for its label, {@code 1m} or {@code 1h}; IllegalArgumentException naming both otherwise. */

@@ -6,7 +6,6 @@ import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -20,7 +19,6 @@ public final class MachineDirectory {
 
   private final KeyValueStore<String, MachineInfo> store;
   private final Map<String, MachineInfo> cache = new HashMap<>();
-  private final Map<String, Integer> siteSizes = new HashMap<>();
 
   /** A directory over the global store. */
   public MachineDirectory(KeyValueStore<String, MachineInfo> store) {
@@ -46,30 +44,12 @@ public final class MachineDirectory {
   /** Forgets cached metadata, so changes on {@code plant.machines} are seen from now on. */
   public void refresh() {
     cache.clear();
-    siteSizes.clear();
   }
 
   /** The ideal cycle time of a machine, or null when unknown. */
   public Long idealCycleMillis(String machineId) {
     MachineInfo info = get(machineId);
     return info == null ? null : info.getIdealCycleMillis();
-  }
-
-  /** How many machines of {@code siteId} are on {@code plant.machines}; cached until {@link #refresh()}. */
-  public int machinesOfSite(String siteId) {
-    return siteSizes.computeIfAbsent(siteId, this::countMachinesOfSite);
-  }
-
-  private int countMachinesOfSite(String siteId) {
-    int count = 0;
-    try (KeyValueIterator<String, MachineInfo> all = store.all()) {
-      while (all.hasNext()) {
-        if (siteId.equals(all.next().value.getSiteId())) {
-          count++;
-        }
-      }
-    }
-    return count;
   }
 
   /** Keeps the global store equal to the topic: a record replaces, a tombstone deletes. */

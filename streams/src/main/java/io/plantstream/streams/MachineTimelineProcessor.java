@@ -1,32 +1,23 @@
 package io.plantstream.streams;
 
-import io.plantstream.avro.EquipmentState;
-import io.plantstream.avro.Heartbeat;
 import io.plantstream.avro.MachineInfo;
 import io.plantstream.avro.SensorReading;
-import io.plantstream.avro.StateChange;
 import io.plantstream.avro.TelemetryEvent;
-import io.plantstream.avro.UnitCompleted;
-import io.plantstream.avro.UnitOutcome;
 import io.plantstream.avro.internal.MachineTimeline;
+import io.plantstream.avro.internal.PartitionMark;
 import io.plantstream.avro.internal.WindowAccumulator;
 import io.plantstream.schemas.KpiKeys;
 import io.plantstream.schemas.Topics;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.Value;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -37,46 +28,46 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Turns one partition's telemetry into exact per-machine KPIs for 1-minute and 1-hour windows.
  *
- * <p>Input: {@link TelemetryEvent}s keyed by machine id, in partition order. Output (one stream,
- * split downstream by type): a final {@link io.plantstream.avro.MachineKpi} per machine and closed
- * window, every late {@link TelemetryEvent} as it was received, and a {@link DeadLetter} for each
- * held event found to be skewed.
+ * <p>Input: the bytes of {@link TelemetryEvent}s keyed by machine id, in partition order. Output
+ * ({@link TimelineOutput}, sent to its topic by {@link KpiTopology}): a {@link TimelineOutput.ClosedWindow}
+ * per machine and window the partition's close boundary passes, each late event, a dead letter for
+ * each held event found to be skewed, and a {@link TimelineOutput.Mark} with the new boundary after
+ * the windows it closed, and whenever the partition turns idle or active.
  *
- * <p>How: the partition's stream time is the largest event time seen. The minute windows ending at
- * or before {@link KpiConfig#closedUntil} are closed; an event stamped before that boundary is late.
- * Accepted events are kept in {@value #RECENT_STORE}, ordered by event time then offset: they
- * wait there until the boundary passes them, are then applied to their machine's timeline in that
- * order, and stay until the de-duplication horizon passes them too, so their ids catch repeats. So
- * out-of-order arrival within the grace period gives the same result as in-order arrival. Each
- * machine's timeline ({@value #TIMELINE_STORE}) carries its state across window boundaries, marks
- * silence longer than {@code staleAfter} UNKNOWN and stops counting a machine silent for longer
- * than {@code forgetAfter}. The close boundary lives in {@value #CLOCK_STORE}; the stream time is
- * the newest recent event's, so a restarted task resumes exactly where it stopped.
+ * <p>The processor dispatches; the rules live in plain classes: the order of checks and the clock
+ * are here, pending events and duplicates in {@link PendingEvents}, held events in {@link HeldEvents},
+ * the timeline arithmetic in {@link MachineTimelines}. The partition's stream time is the largest
+ * accepted event time; the minute windows ending at or before {@link KpiConfig#closedUntil} of it
+ * are closed, and an event stamped before that boundary is late. Accepted events wait in
+ * {@link PendingEvents} until the boundary passes them, and are then applied in (event time,
+ * offset) order.
  *
  * <p>An event stamped more than maxFutureSkew ahead of the stream time is held ({@value #HELD_STORE}):
  * either its machine's clock is wrong or the whole partition was silent and time moved on. The
- * next in-step event settles it for all held events: each is then admitted if it is no longer
- * ahead, else sent to the DLQ as {@code future-skew}. If instead held events of a majority of the
- * partition's live machines (an event accepted within forgetAfter) agree within maxFutureSkew,
- * the partition's clock jumps to the earliest of them and the held events are settled against it;
- * so it does when the held events alone span more than maxFutureSkew (a partition with one live
- * machine, back from an outage). A partition back from an outage loses nothing; one machine with a
- * wrong clock among others that go on in step cannot move it.
+ * next in-step event settles all held events: each is then admitted if it is no longer ahead, else
+ * sent to the DLQ as {@code future-skew}. If instead held events of a majority of the partition's
+ * live machines (an event accepted within forgetAfter) agree within maxFutureSkew, the partition's
+ * clock jumps to the earliest of them and the held events are settled against it; so it does when
+ * the held events alone span more than maxFutureSkew (a partition with one live machine, back from
+ * an outage).
  *
- * <p>Every store is mirrored in memory and written through: the stores and their changelogs are
- * what survives a restart (the mirrors are reloaded from them in {@link #init}), the mirrors are
- * what the per-event path reads, so no event pays for a store lookup or a deserialization.
+ * <p>A partition that accepts no event for idleAfter of wall-clock time says so with a mark, and
+ * the site aggregation stops waiting for it until its next accepted event; the README's rules say
+ * why this cannot change a result computed from a recording.
+ *
+ * <p>Stores: {@value #TIMELINE_STORE} (each machine's timeline and open windows, written when the
+ * boundary moves), {@value #PENDING_STORE} (one entry per pending event), {@value #CLOCK_STORE}
+ * (close boundary, idleness, state layout), {@value #HELD_STORE}, {@value #REVISION_STORE}. Each is
+ * mirrored in memory and written through, so the per-event path reads no store; a restarted task
+ * reloads the mirrors and resumes exactly where it stopped.
  */
-public final class MachineTimelineProcessor implements Processor<String, byte[], String, Object> {
+public final class MachineTimelineProcessor implements Processor<String, byte[], String, TimelineOutput> {
 
   /** Per-machine timelines and open windows. */
   public static final String TIMELINE_STORE = "machine-timeline-store";
-  /**
-   * Accepted events, keyed by event time then offset, from the de-duplication horizon on: those
-   * before the close boundary are applied, the others pending.
-   */
-  public static final String RECENT_STORE = "machine-recent-events-store";
-  /** The partition's close boundary. */
+  /** Accepted events the close boundary has not passed yet, keyed by offset (see {@link PendingEvents}). */
+  public static final String PENDING_STORE = "machine-pending-events-store";
+  /** The partition's close boundary, whether it is idle, and the layout of this task's state. */
   public static final String CLOCK_STORE = "partition-clock-store";
   /** Events stamped more than maxFutureSkew ahead, held by offset until released (see class comment). */
   public static final String HELD_STORE = "machine-held-events-store";
@@ -88,9 +79,20 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
 
   /** Key of the close boundary in {@value #CLOCK_STORE}. */
   static final String CLOSED_UNTIL = "closed-until";
+  /** Key of the idle flag (1 idle, 0 active) in {@value #CLOCK_STORE}. */
+  static final String IDLE = "idle";
+  /** Key of the state layout in {@value #CLOCK_STORE}. */
+  static final String LAYOUT = "state-layout";
+  /**
+   * The layout of the state this version writes. Version 1 (no key) held whole events for
+   * de-duplication; a task that finds state of another layout refuses it rather than misreading it.
+   */
+  static final long STATE_LAYOUT = 2;
 
   private final KpiConfig config;
-  private ProcessorContext<String, Object> context;
+  private final int partitions;
+  private final MachineTimelines timelineMath;
+  private ProcessorContext<String, TimelineOutput> context;
   private KeyValueStore<String, MachineTimeline> timelineStore;
   private KeyValueStore<String, Long> clock;
   private KeyValueStore<String, Integer> revisions;
@@ -99,27 +101,37 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
   private Sensor lateEvents;
   private Sensor streamTimeGauge;
   private DeadLetterCounts deadLetterCounts;
+  private int partition;
 
   // In-memory mirrors of the stores, reloaded in init().
   private final Map<String, MachineTimeline> timelines = new HashMap<>();
-  private RecentEvents recent;
+  private PendingEvents pending;
   private HeldEvents held;
-  /** Newest accepted event time per machine, for the quorum that accepts a jump of the clock. */
-  private final Map<String, Long> lastAccepted = new HashMap<>();
   private final Set<String> changedSinceUpdate = new TreeSet<>();
   private Long streamTime;
   private Long closedUntil;
+  private boolean idle;
+  private long lastAcceptedAt;
 
-  /** A processor applying {@code config}'s time rules. */
-  public MachineTimelineProcessor(KpiConfig config) {
+  /**
+   * A processor applying {@code config}'s time rules to one of {@code partitions} telemetry partitions.
+   */
+  public MachineTimelineProcessor(KpiConfig config, int partitions) {
     this.config = config;
+    this.partitions = partitions;
+    this.timelineMath = new MachineTimelines(config);
   }
 
   @Override
-  public void init(ProcessorContext<String, Object> context) {
+  public void init(ProcessorContext<String, TimelineOutput> context) {
     this.context = context;
+    this.partition = context.taskId().partition();
+    if (partition >= partitions) {
+      throw new IllegalStateException("telemetry partition " + partition + " is beyond the " + partitions
+          + " partitions the KPI application was started with; restart it so that it sees them all");
+    }
     this.timelineStore = context.getStateStore(TIMELINE_STORE);
-    this.recent = new RecentEvents(context.getStateStore(RECENT_STORE));
+    this.pending = new PendingEvents(context.getStateStore(PENDING_STORE));
     this.held = new HeldEvents(context.getStateStore(HELD_STORE));
     this.deadLetterCounts = DeadLetterCounts.in(context.appConfigs());
     this.clock = context.getStateStore(CLOCK_STORE);
@@ -135,10 +147,13 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
     streamTimeGauge.add(new MetricName("stream-time", "stream-" + METRICS_SCOPE + "-metrics",
         "The partition's stream time: the largest accepted event time, epoch millis",
         Map.of("thread-id", Thread.currentThread().getName(), METRICS_SCOPE + "-id", task)), new Value());
+    checkLayout();
     reloadMirrors();
     if (streamTime != null) {
       streamTimeGauge.record(streamTime);
     }
+    lastAcceptedAt = context.currentSystemTimeMs();
+    context.schedule(idleCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::checkIdle);
     if (config.emit() == EmitMode.UPDATES) {
       context.schedule(config.updateInterval(), PunctuationType.WALL_CLOCK_TIME, now -> emitUpdates());
     }
@@ -150,21 +165,32 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
     context.metrics().removeSensor(streamTimeGauge);
   }
 
+  /** Refuses state written in another layout: reading it as this one would count wrong. */
+  private void checkLayout() {
+    Long layout = clock.get(LAYOUT);
+    if (clock.get(CLOSED_UNTIL) != null && (layout == null || layout != STATE_LAYOUT)) {
+      throw new IllegalStateException("the state of telemetry partition " + partition + " was written in layout "
+          + (layout == null ? 1 : layout) + " by another version of plantstream, this one reads layout "
+          + STATE_LAYOUT + "; start it with a new --application-id, or reset the application (README, Upgrading)");
+    }
+  }
+
   /** Fills the mirrors from the stores, which hold the last committed state after a restart. */
   private void reloadMirrors() {
     timelines.clear();
     changedSinceUpdate.clear();
-    try (KeyValueIterator<String, MachineTimeline> all = timelineStore.all()) {
-      all.forEachRemaining(entry -> timelines.put(entry.key, mutable(entry.value)));
-    }
     closedUntil = clock.get(CLOSED_UNTIL);
-    recent.reload(closedUntil == null ? Long.MIN_VALUE : closedUntil - config.dedupHorizon().toMillis());
-    // The newest accepted event is neither applied nor forgotten yet, so it is still there.
-    streamTime = recent.newestTime();
+    pending.reload(closedUntil);
+    try (KeyValueIterator<String, MachineTimeline> all = timelineStore.all()) {
+      all.forEachRemaining(entry -> {
+        timelines.put(entry.key, MachineTimelines.mutable(entry.value));
+        pending.noteAccepted(entry.key, entry.value.getLastEventTime());
+      });
+    }
+    idle = Long.valueOf(1).equals(clock.get(IDLE));
+    // The newest accepted event is not applied yet, so it is still pending.
+    streamTime = pending.newestTime();
     held.reload();
-    lastAccepted.clear();
-    timelines.values().forEach(timeline -> lastAccepted.put(timeline.getMachineId(), timeline.getLastEventTime()));
-    recent.from(Long.MIN_VALUE).forEach(this::noteAccepted);
   }
 
   @Override
@@ -203,9 +229,8 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
    * within forgetAfter of the stream time, and at least two.
    */
   private int quorum() {
-    long since = streamTime - config.forgetAfter().toMillis();
-    long alive = lastAccepted.values().stream().filter(time -> time > since).count();
-    return (int) Math.max(2, alive / 2 + 1);
+    int alive = pending.machinesAcceptedAfter(streamTime - config.forgetAfter().toMillis());
+    return Math.max(2, alive / 2 + 1);
   }
 
   /**
@@ -226,11 +251,11 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
     RejectedEventException rejected = new RejectedEventException(RejectedEventException.Reason.FUTURE_SKEW,
         "event " + event.event().getEventId() + " of " + event.event().getMachineId() + " is stamped "
             + event.event().getEventTime() + ", more than " + config.maxFutureSkew().toSeconds()
-            + " s ahead of the partition's stream time " + java.time.Instant.ofEpochMilli(streamTime));
+            + " s ahead of the partition's stream time " + Instant.ofEpochMilli(streamTime));
     String topic = context.recordMetadata().map(m -> m.topic()).orElse(null);
-    int partition = context.recordMetadata().map(m -> m.partition()).orElse(-1);
-    context.forward(new Record<String, Object>(event.event().getMachineId(), new DeadLetter(event.raw()),
-        event.time(), DeadLetters.headers(deadLetterCounts, rejected, topic, partition, event.offset())));
+    context.forward(new Record<String, TimelineOutput>(event.event().getMachineId(),
+        new TimelineOutput.DeadLetter(event.raw()), event.time(),
+        DeadLetters.headers(deadLetterCounts, rejected, topic, partition, event.offset())));
   }
 
   /** Late, duplicate or accepted: the checks of an event that is not ahead of the stream time. */
@@ -238,17 +263,24 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
     long eventTime = event.getEventTime().toEpochMilli();
     if (closedUntil != null && eventTime < closedUntil) {
       lateEvents.record();
-      context.forward(new Record<String, Object>(event.getMachineId(), event, eventTime));
+      context.forward(new Record<String, TimelineOutput>(event.getMachineId(), new TimelineOutput.Late(event),
+          eventTime));
       return;
     }
-    if (recent.contains(event.getEventId())) {
+    long idHash = PendingEvents.idHash(event.getEventId());
+    if (pending.isDuplicate(event, idHash)) {
       duplicates.record();
       return;
     }
-    recent.add(eventTime, offset, raw, event);
-    noteAccepted(event);
+    pending.add(event, offset, idHash);
     if (config.emit() == EmitMode.UPDATES) {
       changedSinceUpdate.add(event.getMachineId());
+    }
+    lastAcceptedAt = context.currentSystemTimeMs();
+    boolean wasIdle = idle;
+    if (idle) {
+      idle = false;
+      clock.put(IDLE, 0L);
     }
     if (streamTime == null || eventTime > streamTime) {
       streamTime = eventTime;
@@ -258,8 +290,13 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
     if (closedUntil == null) {
       closedUntil = boundary;
       clock.put(CLOSED_UNTIL, closedUntil);
+      clock.put(LAYOUT, STATE_LAYOUT);
+      mark();
     } else if (boundary > closedUntil) {
       closeUpTo(boundary);
+      mark();
+    } else if (wasIdle) {
+      mark();
     }
   }
 
@@ -297,22 +334,30 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
     }
   }
 
-  private void noteAccepted(TelemetryEvent event) {
-    lastAccepted.merge(event.getMachineId(), event.getEventTime().toEpochMilli(), Math::max);
-  }
-
   /** Applies every pending event before {@code boundary}, then closes the windows ending by it. */
   private void closeUpTo(long boundary) {
     machines.refresh();
-    for (TelemetryEvent event : recent.between(closedUntil, boundary)) {
-      apply(timelines.computeIfAbsent(event.getMachineId(), id -> newTimeline(event)), event);
+    for (PendingEvents.Machine machine : pending.machines()) {
+      int count = machine.countBefore(boundary);
+      if (count == 0) {
+        continue;
+      }
+      MachineTimeline timeline = timelines.computeIfAbsent(machine.machineId(),
+          id -> newTimeline(id, machine.time(0)));
+      for (int i = 0; i < count; i++) {
+        timelineMath.apply(timeline, machine.time(i), machine.kind(i), machine.state(i));
+      }
+      pending.drop(machine, count);
     }
 
+    // In machine order, so that the same input gives the same output records in the same order.
     for (String id : new TreeSet<>(timelines.keySet())) {
       MachineTimeline timeline = timelines.get(id);
-      closeWindows(timeline, boundary);
-      boolean forgotten = timeline.getAccountedUntil() >= forgetAt(timeline);
-      if (forgotten && timeline.getMinutes().isEmpty() && timeline.getHours().isEmpty()) {
+      Long idealCycle = machines.idealCycleMillis(id);
+      for (WindowAccumulator window : timelineMath.close(timeline, boundary)) {
+        emit(timeline, window, idealCycle);
+      }
+      if (timelineMath.isDone(timeline)) {
         timelines.remove(id);
         timelineStore.delete(id);
       } else {
@@ -321,111 +366,14 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
     }
     closedUntil = boundary;
     clock.put(CLOSED_UNTIL, closedUntil);
-    recent.forgetUpTo(boundary - config.dedupHorizon().toMillis());
-    long aliveSince = streamTime - config.forgetAfter().toMillis();
-    lastAccepted.values().removeIf(time -> time <= aliveSince);
+    pending.forgetQuietSince(streamTime - config.forgetAfter().toMillis());
   }
 
-
-
-  /** A stored timeline with window lists that can be changed in place. */
-  private static MachineTimeline mutable(MachineTimeline stored) {
-    stored.setMinutes(new ArrayList<>(stored.getMinutes()));
-    stored.setHours(new ArrayList<>(stored.getHours()));
-    return stored;
-  }
-
-  /** A deep copy, for provisional results that must not touch the real timeline. */
-  private static MachineTimeline copy(MachineTimeline timeline) {
-    return mutable(MachineTimeline.newBuilder(timeline).build());
-  }
-
-  private static MachineTimeline newTimeline(TelemetryEvent first) {
-    long start = first.getEventTime().toEpochMilli();
-    return MachineTimeline.newBuilder()
-        .setMachineId(first.getMachineId())
-        .setSiteId(first.getSiteId())
-        .setLineId(first.getLineId())
-        .setState(null)
-        .setAccountedUntil(start)
-        .setLastEventTime(start)
-        .setMinutes(new ArrayList<>())
-        .setHours(new ArrayList<>())
-        .build();
-  }
-
-  private void apply(MachineTimeline timeline, TelemetryEvent event) {
-    long eventTime = event.getEventTime().toEpochMilli();
-    account(timeline, eventTime);
-    if (eventTime >= forgetAt(timeline)) {
-      // A forgotten machine that speaks again starts over: its old state is no longer known.
-      timeline.setState(null);
-    }
-    timeline.setLastEventTime(Math.max(timeline.getLastEventTime(), eventTime));
-    Object payload = event.getPayload();
-    if (payload instanceof StateChange change) {
-      timeline.setState(change.getState());
-    } else if (payload instanceof Heartbeat heartbeat) {
-      timeline.setState(heartbeat.getState());
-    } else if (payload instanceof UnitCompleted unit) {
-      WindowAccumulator minute = window(timeline.getMinutes(), eventTime, KpiConfig.MINUTE);
-      minute.setUnitsTotal(minute.getUnitsTotal() + 1);
-      if (unit.getOutcome() == UnitOutcome.PASS) {
-        minute.setUnitsGood(minute.getUnitsGood() + 1);
-      }
-    }
-  }
-
-  /** Attributes the time from the timeline's last accounted instant to {@code until}. */
-  private void account(MachineTimeline timeline, long until) {
-    long from = timeline.getAccountedUntil();
-    if (until <= from) {
-      return;
-    }
-    long staleAt = timeline.getLastEventTime() + config.staleAfter().toMillis();
-    long forgetAt = forgetAt(timeline);
-    addSpan(timeline, from, Math.min(until, staleAt), timeline.getState());
-    addSpan(timeline, Math.max(from, staleAt), Math.min(until, forgetAt), null);
-    timeline.setAccountedUntil(until);
-  }
-
-  private long forgetAt(MachineTimeline timeline) {
-    return timeline.getLastEventTime() + config.forgetAfter().toMillis();
-  }
-
-  private static void addSpan(MachineTimeline timeline, long from, long to, EquipmentState state) {
-    long at = from;
-    while (at < to) {
-      WindowAccumulator minute = window(timeline.getMinutes(), at, KpiConfig.MINUTE);
-      long pieceEnd = Math.min(to, minute.getEnd());
-      KpiMath.add(minute.getStateMillis(), state, pieceEnd - at);
-      at = pieceEnd;
-    }
-  }
-
-  private void closeWindows(MachineTimeline timeline, long boundary) {
-    account(timeline, boundary);
-    Long idealCycle = machines.idealCycleMillis(timeline.getMachineId());
-    for (Iterator<WindowAccumulator> it = timeline.getMinutes().iterator(); it.hasNext(); ) {
-      WindowAccumulator minute = it.next();
-      if (minute.getEnd() > boundary) {
-        break;
-      }
-      emit(timeline, minute, idealCycle);
-      WindowAccumulator hour = window(timeline.getHours(), minute.getStart(), KpiConfig.HOUR);
-      KpiMath.addAll(hour.getStateMillis(), minute.getStateMillis());
-      hour.setUnitsTotal(hour.getUnitsTotal() + minute.getUnitsTotal());
-      hour.setUnitsGood(hour.getUnitsGood() + minute.getUnitsGood());
-      it.remove();
-    }
-    for (Iterator<WindowAccumulator> it = timeline.getHours().iterator(); it.hasNext(); ) {
-      WindowAccumulator hour = it.next();
-      if (hour.getEnd() > boundary) {
-        break;
-      }
-      emit(timeline, hour, idealCycle);
-      it.remove();
-    }
+  /** A new timeline, where {@code plant.machines} says the machine stands (checked when its events were accepted). */
+  private MachineTimeline newTimeline(String machineId, long firstTime) {
+    MachineInfo info = machines.get(machineId);
+    return MachineTimelines.start(machineId, info == null ? "" : info.getSiteId(),
+        info == null ? "" : info.getLineId(), firstTime);
   }
 
   private void emit(MachineTimeline timeline, WindowAccumulator window, Long idealCycle) {
@@ -436,7 +384,29 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
       Integer emitted = revisions.delete(KpiKeys.of(timeline.getMachineId(), window.getStart()));
       kpi.setRevision(emitted == null ? 1 : emitted + 1);
     }
-    context.forward(new Record<String, Object>(timeline.getMachineId(), kpi, window.getStart()));
+    context.forward(new Record<String, TimelineOutput>(timeline.getMachineId(),
+        new TimelineOutput.ClosedWindow(kpi), window.getStart()));
+  }
+
+  /** Tells the site aggregation where this partition stands. */
+  private void mark() {
+    PartitionMark mark = new PartitionMark(partition, partitions, closedUntil, idle);
+    context.forward(new Record<String, TimelineOutput>(Integer.toString(partition), new TimelineOutput.Mark(mark),
+        closedUntil == null ? 0L : Math.max(0L, closedUntil)));
+  }
+
+  /** Marks the partition idle once it has accepted no event for idleAfter of wall-clock time. */
+  private void checkIdle(long now) {
+    if (!idle && now - lastAcceptedAt >= config.idleAfter().toMillis()) {
+      idle = true;
+      clock.put(IDLE, 1L);
+      mark();
+    }
+  }
+
+  private Duration idleCheckInterval() {
+    long quarter = config.idleAfter().toMillis() / 4;
+    return Duration.ofMillis(Math.max(10, Math.min(quarter, 1_000)));
   }
 
   /**
@@ -447,22 +417,18 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
     if (changedSinceUpdate.isEmpty() || streamTime == null) {
       return;
     }
-    Map<String, MachineTimeline> provisional = new HashMap<>();
-    for (TelemetryEvent event : recent.from(closedUntil)) {
-      String id = event.getMachineId();
-      if (changedSinceUpdate.contains(id)) {
-        MachineTimeline timeline = provisional.computeIfAbsent(id,
-            machine -> timelines.containsKey(machine) ? copy(timelines.get(machine)) : newTimeline(event));
-        apply(timeline, event);
-      }
-    }
     for (String id : changedSinceUpdate) {
-      MachineTimeline timeline = provisional.containsKey(id) ? provisional.get(id)
-          : timelines.containsKey(id) ? copy(timelines.get(id)) : null;
+      MachineTimeline committed = timelines.get(id);
+      PendingEvents.Machine waiting = pending.of(id);
+      MachineTimeline timeline = committed != null ? MachineTimelines.copy(committed)
+          : waiting != null && waiting.size() > 0 ? newTimeline(id, waiting.time(0)) : null;
       if (timeline == null) {
         continue;
       }
-      account(timeline, Math.max(timeline.getAccountedUntil(), streamTime));
+      for (int i = 0; waiting != null && i < waiting.size(); i++) {
+        timelineMath.apply(timeline, waiting.time(i), waiting.kind(i), waiting.state(i));
+      }
+      timelineMath.account(timeline, Math.max(timeline.getAccountedUntil(), streamTime));
       Long idealCycle = machines.idealCycleMillis(id);
       for (WindowAccumulator minute : timeline.getMinutes()) {
         var kpi = KpiMath.machineKpi(id, timeline.getSiteId(), timeline.getLineId(), minute, idealCycle);
@@ -472,28 +438,10 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
         revisions.put(key, revision);
         kpi.setRevision(revision);
         kpi.setFinal$(false);
-        context.forward(new Record<String, Object>(id, kpi, minute.getStart()));
+        context.forward(new Record<String, TimelineOutput>(id, new TimelineOutput.ClosedWindow(kpi),
+            minute.getStart()));
       }
     }
     changedSinceUpdate.clear();
   }
-
-  /** The open window of {@code size} containing {@code at}, created if absent; the list stays sorted. */
-  private static WindowAccumulator window(List<WindowAccumulator> windows, long at, long size) {
-    long start = Math.floorDiv(at, size) * size;
-    int index = 0;
-    for (; index < windows.size(); index++) {
-      long existing = windows.get(index).getStart();
-      if (existing == start) {
-        return windows.get(index);
-      }
-      if (existing > start) {
-        break;
-      }
-    }
-    WindowAccumulator created = new WindowAccumulator(start, start + size, KpiMath.zeroStates(), 0L, 0L);
-    windows.add(index, created);
-    return created;
-  }
-
 }

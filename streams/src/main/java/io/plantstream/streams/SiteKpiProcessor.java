@@ -2,11 +2,23 @@ package io.plantstream.streams;
 
 import io.plantstream.avro.MachineKpi;
 import io.plantstream.avro.SiteKpi;
+import io.plantstream.avro.internal.PartitionMark;
+import io.plantstream.avro.internal.SiteInput;
 import io.plantstream.schemas.KpiKeys;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import org.apache.kafka.streams.KeyValue;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -14,65 +26,131 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Sums machine KPIs into site KPIs for one window size.
+ * Sums machine windows into site windows of one size and publishes each site window once it is
+ * final.
  *
- * <p>Input: {@link MachineKpi} keyed {@code siteId@windowStart} (repartitioned by site), final or,
- * in updates mode, provisional. Output: the updated {@link SiteKpi} under the same key after every
- * machine record, with the revision grown by one. A machine's newer record replaces its earlier
- * contribution (kept in the parts store, {@code <store>-parts}), so the site is always the sum of
- * each machine's latest record: sums of numerators and denominators, never averages of ratios.
- * {@code final} once as many machines have sent their final record as {@code plant.machines} lists
- * for the site. Aggregates are dropped {@code retention} after their window, in event time: the
- * newest window start this task has seen (record timestamps are arrival times, see
- * {@link io.plantstream.schemas.Topics#specs}).
+ * <p>Input ({@link SiteInput} on a site repartition topic): the closed machine windows keyed
+ * {@code siteId@windowStart}, and every telemetry partition's {@link PartitionMark}s, which reach
+ * every site task. Output: {@link SiteKpi} under the same key. A machine's newer record replaces
+ * its earlier contribution (kept in the parts store, {@code <store>-parts}), so a site window is
+ * always the sum of each machine's latest record: sums of numerators and denominators, never
+ * averages of ratios.
+ *
+ * <p>When a site window is final ({@link PartitionMarks}): once the site boundary, the lowest close
+ * boundary over the telemetry partitions that are not idle, reaches its end. A partition's mark
+ * comes after every machine window it closed, so by then every machine window of the site window
+ * has arrived. In final mode a site window is published once, final, with revision 1; in updates
+ * mode provisional revisions go out every updateInterval while it is open, then the final one. A
+ * machine window that still comes for a final site window (from a partition that was idle and
+ * speaks again) is added and the site window published again, final, with the next revision. A
+ * site window is forgotten {@code retention} after the site boundary has passed its end; machine
+ * windows that come later still are counted as expired and dropped.
+ *
+ * <p>Stores: {@code <store>} (site windows), {@code <store>-parts} (each machine's latest window
+ * per site window), {@code <store>-marks} (the partitions' marks and how far this task has
+ * finalized and forgotten).
  */
-public final class SiteKpiProcessor implements Processor<String, MachineKpi, String, SiteKpi> {
+public final class SiteKpiProcessor implements Processor<String, SiteInput, String, SiteKpi> {
 
   /** Suffix of the store of each machine's latest contribution to a site window. */
   public static final String PARTS_SUFFIX = "-parts";
+  /** Suffix of the store of the partitions' marks and of this task's progress. */
+  public static final String MARKS_SUFFIX = "-marks";
 
-  private static final long PURGE_INTERVAL = Duration.ofMinutes(1).toMillis();
+  /** Scope of the metrics this processor records. */
+  public static final String METRICS_SCOPE = "plantstream-site";
 
-  private static final org.apache.kafka.common.serialization.StringSerializer KEYS =
-      new org.apache.kafka.common.serialization.StringSerializer();
+  private static final Serializer<String> KEYS = new StringSerializer();
+  private static final String FINAL_UNTIL = "final-until";
+  private static final String FORGOTTEN_UNTIL = "forgotten-until";
+  private static final String CLOSED_PREFIX = "closed-until/";
+  private static final String IDLE_PREFIX = "idle/";
 
   private final String storeName;
   private final Duration retention;
+  private final int partitions;
+  private final KpiConfig config;
   private ProcessorContext<String, SiteKpi> context;
-  private KeyValueStore<String, SiteKpi> sites;
+  private KeyValueStore<String, SiteKpi> siteStore;
   private KeyValueStore<String, MachineKpi> parts;
-  private MachineDirectory machines;
-  private long newestWindowStart = Long.MIN_VALUE;
-  private long nextPurge = Long.MIN_VALUE;
+  private KeyValueStore<String, Long> progress;
+  private Sensor corrections;
+  private Sensor expired;
 
-  /** A processor keeping its aggregates in {@code storeName} for {@code retention}. */
-  public SiteKpiProcessor(String storeName, Duration retention) {
+  // In-memory mirrors, reloaded in init(): site windows by key, and their keys by window end.
+  private final Map<String, SiteKpi> sites = new HashMap<>();
+  private final NavigableMap<Long, Set<String>> byEnd = new TreeMap<>();
+  private final Set<String> changedSinceUpdate = new LinkedHashSet<>();
+  private PartitionMarks marks;
+  private Long finalUntil;
+  private Long forgottenUntil;
+
+  /**
+   * A processor keeping its site windows in {@code storeName} for {@code retention} after they are
+   * final, over {@code partitions} telemetry partitions, emitting as {@code config} says.
+   */
+  public SiteKpiProcessor(String storeName, Duration retention, int partitions, KpiConfig config) {
     this.storeName = storeName;
     this.retention = retention;
+    this.partitions = partitions;
+    this.config = config;
   }
 
   @Override
   public void init(ProcessorContext<String, SiteKpi> context) {
     this.context = context;
-    this.sites = context.getStateStore(storeName);
+    this.siteStore = context.getStateStore(storeName);
     this.parts = context.getStateStore(storeName + PARTS_SUFFIX);
-    this.machines = new MachineDirectory(context.getStateStore(MachineDirectory.STORE));
+    this.progress = context.getStateStore(storeName + MARKS_SUFFIX);
+    String task = context.taskId().toString();
+    this.corrections = context.metrics().addRateTotalSensor(METRICS_SCOPE, task,
+        storeName + "-corrections", Sensor.RecordingLevel.INFO);
+    this.expired = context.metrics().addRateTotalSensor(METRICS_SCOPE, task,
+        storeName + "-expired-machine-windows", Sensor.RecordingLevel.INFO);
+    reload();
+    if (config.emit() == EmitMode.UPDATES) {
+      context.schedule(config.updateInterval(), PunctuationType.WALL_CLOCK_TIME, now -> publishChanged());
+    }
+  }
+
+  private void reload() {
+    sites.clear();
+    byEnd.clear();
+    changedSinceUpdate.clear();
+    try (KeyValueIterator<String, SiteKpi> all = siteStore.all()) {
+      all.forEachRemaining(entry -> index(entry.key, entry.value));
+    }
+    marks = new PartitionMarks(partitions);
+    for (int p = 0; p < partitions; p++) {
+      Long idle = progress.get(IDLE_PREFIX + p);
+      if (idle != null) {
+        marks.update(p, progress.get(CLOSED_PREFIX + p), idle == 1);
+      }
+    }
+    finalUntil = progress.get(FINAL_UNTIL);
+    forgottenUntil = progress.get(FORGOTTEN_UNTIL);
   }
 
   @Override
-  public void process(Record<String, MachineKpi> record) {
-    MachineKpi machine = record.value();
-    if (machine == null) {
+  public void process(Record<String, SiteInput> record) {
+    if (record.value() == null) {
+      return;
+    }
+    Object item = record.value().getItem();
+    if (item instanceof PartitionMark mark) {
+      onMark(mark);
+    } else if (item instanceof MachineKpi machine) {
+      onMachineWindow(machine);
+    }
+  }
+
+  private void onMachineWindow(MachineKpi machine) {
+    long windowEnd = machine.getWindowEnd().toEpochMilli();
+    if (forgottenUntil != null && windowEnd <= forgottenUntil) {
+      expired.record();
       return;
     }
     long windowStart = machine.getWindowStart().toEpochMilli();
-    if (windowStart > newestWindowStart) {
-      newestWindowStart = windowStart;
-      if (newestWindowStart >= nextPurge) {
-        purge(newestWindowStart);
-        nextPurge = newestWindowStart + PURGE_INTERVAL;
-      }
-    }
     String key = KpiKeys.of(machine.getSiteId(), windowStart);
     String partKey = key + '|' + machine.getMachineId();
     MachineKpi previous = parts.get(partKey);
@@ -81,53 +159,99 @@ public final class SiteKpiProcessor implements Processor<String, MachineKpi, Str
     }
     SiteKpi site = sites.get(key);
     if (site == null) {
-      site = KpiMath.emptySite(machine.getSiteId(), machine.getWindowStart().toEpochMilli(),
-          machine.getWindowEnd().toEpochMilli());
+      site = KpiMath.emptySite(machine.getSiteId(), windowStart, windowEnd);
+      index(key, site);
     }
     if (previous != null) {
       KpiMath.removeMachine(site, previous);
     }
     KpiMath.addMachine(site, machine);
     parts.put(partKey, machine);
+    if (finalUntil != null && windowEnd <= finalUntil) {
+      corrections.record();
+      publish(key, site, true);
+    } else {
+      siteStore.put(key, site);
+      if (config.emit() == EmitMode.UPDATES) {
+        changedSinceUpdate.add(key);
+      }
+    }
+  }
+
+  private void onMark(PartitionMark mark) {
+    if (mark.getPartitions() != partitions) {
+      throw new IllegalStateException("telemetry partition " + mark.getPartition() + " counts " + mark.getPartitions()
+          + " partitions, this site task " + partitions + ": every instance of the KPI application must "
+          + "run with the same telemetry topic; restart them all");
+    }
+    marks.update(mark.getPartition(), mark.getClosedUntil(), mark.getIdle());
+    int p = mark.getPartition();
+    progress.put(IDLE_PREFIX + p, marks.idle(p) ? 1L : 0L);
+    if (marks.closedUntil(p) != null) {
+      progress.put(CLOSED_PREFIX + p, marks.closedUntil(p));
+    }
+    Long boundary = marks.siteBoundary();
+    if (boundary == null || finalUntil != null && boundary <= finalUntil) {
+      return;
+    }
+    NavigableMap<Long, Set<String>> nowFinal = finalUntil == null ? byEnd.headMap(boundary, true)
+        : byEnd.subMap(finalUntil, false, boundary, true);
+    for (Set<String> keys : nowFinal.values()) {
+      for (String key : keys) {
+        publish(key, sites.get(key), true);
+      }
+    }
+    finalUntil = boundary;
+    progress.put(FINAL_UNTIL, finalUntil);
+    forget(boundary - retention.toMillis());
+  }
+
+  /** Publishes the next revision of a site window. */
+  private void publish(String key, SiteKpi site, boolean isFinal) {
     site.setRevision(site.getRevision() + 1);
-    site.setFinal$(finalParts(key) >= machines.machinesOfSite(site.getSiteId()));
+    site.setFinal$(isFinal);
+    siteStore.put(key, site);
+    changedSinceUpdate.remove(key);
+    context.forward(new Record<>(key, site, site.getWindowStart().toEpochMilli()));
+  }
+
+  /** In updates mode: the open site windows that changed since the last update, provisionally. */
+  private void publishChanged() {
+    for (String key : changedSinceUpdate.toArray(String[]::new)) {
+      SiteKpi site = sites.get(key);
+      if (site != null && !site.getFinal$()) {
+        publish(key, site, false);
+      }
+    }
+    changedSinceUpdate.clear();
+  }
+
+  /** Forgets the site windows ending at or before {@code horizon}, with their machine parts. */
+  private void forget(long horizon) {
+    if (forgottenUntil != null && horizon <= forgottenUntil) {
+      return;
+    }
+    NavigableMap<Long, Set<String>> old = byEnd.headMap(horizon, true);
+    for (Set<String> keys : old.values()) {
+      for (String key : keys) {
+        sites.remove(key);
+        siteStore.delete(key);
+        changedSinceUpdate.remove(key);
+        List<String> machineParts = new ArrayList<>();
+        try (KeyValueIterator<String, MachineKpi> it = parts.prefixScan(key + '|', KEYS)) {
+          it.forEachRemaining(entry -> machineParts.add(entry.key));
+        }
+        machineParts.forEach(parts::delete);
+      }
+    }
+    old.clear();
+    forgottenUntil = horizon;
+    progress.put(FORGOTTEN_UNTIL, forgottenUntil);
+  }
+
+  private void index(String key, SiteKpi site) {
     sites.put(key, site);
-    context.forward(new Record<>(key, site, windowStart));
-  }
-
-  private int finalParts(String siteKey) {
-    int count = 0;
-    try (KeyValueIterator<String, MachineKpi> machineParts = parts.prefixScan(siteKey + '|',
-        KEYS)) {
-      while (machineParts.hasNext()) {
-        if (machineParts.next().value.getFinal$()) {
-          count++;
-        }
-      }
-    }
-    return count;
-  }
-
-  private void purge(long now) {
-    machines.refresh();
-    long horizon = now - retention.toMillis();
-    List<String> expired = new ArrayList<>();
-    try (KeyValueIterator<String, SiteKpi> all = sites.all()) {
-      while (all.hasNext()) {
-        KeyValue<String, SiteKpi> entry = all.next();
-        if (entry.value.getWindowEnd().toEpochMilli() < horizon) {
-          expired.add(entry.key);
-        }
-      }
-    }
-    for (String key : expired) {
-      sites.delete(key);
-      List<String> machineParts = new ArrayList<>();
-      try (KeyValueIterator<String, MachineKpi> it = parts.prefixScan(key + '|',
-          KEYS)) {
-        it.forEachRemaining(entry -> machineParts.add(entry.key));
-      }
-      machineParts.forEach(parts::delete);
-    }
+    // Sorted, so that site windows final at once go out in the same order however their machines came.
+    byEnd.computeIfAbsent(site.getWindowEnd().toEpochMilli(), end -> new TreeSet<>()).add(key);
   }
 }

@@ -48,7 +48,7 @@ class DeadLetterCountsTest {
     assertThat(counts).isNotNull().isNotSameAs(DeadLetterCounts.in(other));
 
     TestMachine litho = TestMachine.of("tsmc-phx", "tsmc-phx-litho", "tsmc-phx-litho-euv-01");
-    try (TopologyTestDriver driver = new TopologyTestDriver(KpiTopology.build(TOPICS, KpiConfig.defaults()), config)) {
+    try (TopologyTestDriver driver = new TopologyTestDriver(KpiTopology.build(TOPICS, KpiConfig.defaults(), 1), config)) {
       driver.createInputTopic(TOPICS.machines().name(), TOPICS.machines().keySerde().serializer(),
               TOPICS.machines().valueSerde().serializer())
           .pipeInput(litho.id(), litho.info("euv-scanner", Duration.ofSeconds(20)), T0);

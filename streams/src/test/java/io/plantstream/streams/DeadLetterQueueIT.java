@@ -64,7 +64,7 @@ class DeadLetterQueueIT {
     }
     kafka.send(topics.telemetry(), heartbeats);
 
-    try (KpiApplication app = new KpiApplication(KpiTopology.build(topics, KpiConfig.defaults()),
+    try (KpiApplication app = KpiApplication.forTopics(topics, KpiConfig.defaults(),
         KpiStreamsConfig.build(kafka.bootstrapServers(), "dlq-it-" + System.nanoTime(), stateDir, topics, Map.of()))) {
       app.start();
       await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {

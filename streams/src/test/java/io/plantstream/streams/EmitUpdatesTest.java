@@ -68,7 +68,7 @@ class EmitUpdatesTest {
 
   private void run(EmitMode mode, List<MachineKpi> machineOut, List<SiteKpi> siteOut) {
     KpiConfig config = KpiConfig.defaults().withEmit(mode);
-    try (TopologyTestDriver driver = new TopologyTestDriver(KpiTopology.build(TOPICS, config),
+    try (TopologyTestDriver driver = new TopologyTestDriver(KpiTopology.build(TOPICS, config, 1),
         KpiStreamsConfig.build("unused:9092", "emit-test", stateDir.resolve(mode.name()), TOPICS, Map.of()),
         T0)) {
       driver.createInputTopic(TOPICS.machines().name(), TOPICS.machines().keySerde().serializer(),

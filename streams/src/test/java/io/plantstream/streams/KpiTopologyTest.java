@@ -60,7 +60,7 @@ class KpiTopologyTest {
   @BeforeEach
   void startDriver() {
     Properties config = KpiStreamsConfig.build("unused:9092", "kpi-topology-test", stateDir, TOPICS, Map.of());
-    driver = new TopologyTestDriver(KpiTopology.build(TOPICS, KpiConfig.defaults()), config);
+    driver = new TopologyTestDriver(KpiTopology.build(TOPICS, KpiConfig.defaults(), 1), config);
     telemetry = driver.createInputTopic(TOPICS.telemetry().name(),
         TOPICS.telemetry().keySerde().serializer(), TOPICS.telemetry().valueSerde().serializer());
     machines = driver.createInputTopic(TOPICS.machines().name(),
@@ -182,7 +182,7 @@ class KpiTopologyTest {
   }
 
   @Test
-  void siteSumsNumeratorsAndDenominatorsAndIsFinalWhenEveryKnownMachineReported() {
+  void siteSumsNumeratorsAndDenominatorsAndIsPublishedOnceWhenFinal() {
     send(litho.state(PRODUCTIVE, T0));
     send(etch.state(UNSCHEDULED_DOWN, T0));
     send(litho.unit(PASS, at(T0, "20s")));
@@ -194,11 +194,10 @@ class KpiTopologyTest {
     List<KeyValue<String, SiteKpi>> out = siteMinutes.readKeyValuesToList();
 
     String key = KpiKeys.of("tsmc-phx", T0.toEpochMilli());
-    assertThat(out).extracting(kv -> kv.key).containsOnly(key);
-    SiteKpi latest = out.get(out.size() - 1).value;
-    assertThat(latest.getRevision()).isEqualTo(2);
+    assertThat(out).extracting(kv -> kv.key).containsExactly(key);
+    SiteKpi latest = out.get(0).value;
+    assertThat(latest.getRevision()).isEqualTo(1);
     assertThat(latest.getFinal$()).isTrue();
-    assertThat(out.get(0).value.getFinal$()).isFalse();
     assertThat(latest.getMachinesReporting()).isEqualTo(2);
     assertThat(latest.getStateMillis()).isEqualTo(states(60_000 + 15_000, 0, 45_000, 0));
     assertThat(latest.getUptime()).isCloseTo(75.0 / 120, within(1e-12));
@@ -232,7 +231,7 @@ class KpiTopologyTest {
   }
 
   @Test
-  void storesHoldOnlyOpenWindowsAndTheEventsOfTheDeduplicationHorizon() {
+  void storesHoldOnlyOpenWindowsAndTheEventsTheBoundaryHasNotPassed() {
     send(litho.state(PRODUCTIVE, T0));
     heartbeats(litho, PRODUCTIVE, at(T0, "10s"), at(T0, "12m30s"));
 
@@ -242,12 +241,8 @@ class KpiTopologyTest {
     assertThat(timeline.getAccountedUntil()).isEqualTo(at(T0, "12m").toEpochMilli());
     assertThat(timeline.getMinutes()).isEmpty();
     assertThat(timeline.getHours()).hasSize(1);
-    // Buckets of 10 s holding an event after boundary - 10 min = 2m are kept: [2m, 2m10s) ... [12m30s, 12m40s).
-    List<Long> expected = new ArrayList<>();
-    for (long t = at(T0, "2m").toEpochMilli(); t <= at(T0, "12m30s").toEpochMilli(); t += 10_000) {
-      expected.add(t);
-    }
-    assertThat(recentBuckets()).isEqualTo(expected);
+    // Pending: the heartbeats at 12m, 12m10s, 12m20s and 12m30s (offsets 72 to 75, the state change being 0).
+    assertThat(pendingOffsets()).containsExactly(72L, 73L, 74L, 75L);
   }
 
   @Test
@@ -402,12 +397,12 @@ class KpiTopologyTest {
     return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  private List<Long> recentBuckets() {
-    List<Long> buckets = new ArrayList<>();
-    try (var all = driver.<Long, byte[]>getKeyValueStore(MachineTimelineProcessor.RECENT_STORE).all()) {
-      all.forEachRemaining(entry -> buckets.add(entry.key));
+  private List<Long> pendingOffsets() {
+    List<Long> offsets = new ArrayList<>();
+    try (var all = driver.<Long, byte[]>getKeyValueStore(MachineTimelineProcessor.PENDING_STORE).all()) {
+      all.forEachRemaining(entry -> offsets.add(entry.key));
     }
-    return buckets;
+    return offsets;
   }
 
   private void send(TelemetryEvent event) {

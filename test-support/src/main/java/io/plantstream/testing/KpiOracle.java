@@ -35,13 +35,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * earliest of them, {@code maxTime} becomes that earliest time and the held events are settled;
  * likewise, with the first time from which held events follow each other no more than maxFutureSkew
  * apart until more than maxFutureSkew later. Admitting: late (time before
- * {@code boundary}), a duplicate (an id accepted before whose time is after
- * {@code boundary - dedupHorizon}), or accepted. Per machine, the accepted
+ * {@code boundary}), a duplicate (an event with the same id, machine and event time was accepted
+ * before on the partition), or accepted. Per machine, the accepted
  * events sorted by (time, offset) define a timeline:
  * between two events the machine is in the state of its latest state change or heartbeat
  * (UNKNOWN before any), except that time more than {@code staleAfter} after an event is UNKNOWN and
  * time more than {@code forgetAfter} after it is not counted. A window is emitted when its
  * partition's final boundary is at or after its end, and exists when it holds counted time or units.
+ * A site window is the sum of its machines' windows; once the input has ended and every partition
+ * is idle, it is final if its end is at or before the highest final boundary of any partition.
  */
 public final class KpiOracle {
 
@@ -54,16 +56,13 @@ public final class KpiOracle {
   private final long grace;
   private final long staleAfter;
   private final long forgetAfter;
-  private final long dedupHorizon;
   private final long maxFutureSkew;
 
   /** An oracle applying the given time rules. */
-  public KpiOracle(Duration grace, Duration staleAfter, Duration forgetAfter, Duration dedupHorizon,
-      Duration maxFutureSkew) {
+  public KpiOracle(Duration grace, Duration staleAfter, Duration forgetAfter, Duration maxFutureSkew) {
     this.grace = grace.toMillis();
     this.staleAfter = staleAfter.toMillis();
     this.forgetAfter = forgetAfter.toMillis();
-    this.dedupHorizon = dedupHorizon.toMillis();
     this.maxFutureSkew = maxFutureSkew.toMillis();
   }
 
@@ -136,6 +135,7 @@ public final class KpiOracle {
     Map<String, Long> finalBoundaryOfMachine = new HashMap<>();
     long duplicates = 0;
     long held = 0;
+    long highestBoundary = Long.MIN_VALUE;
     for (List<ConsumerRecord<byte[], byte[]>> inPartition : byPartition.values()) {
       inPartition.sort(Comparator.comparingLong(ConsumerRecord::offset));
       Partition partition = new Partition(late, deadLetters, acceptedByMachine);
@@ -159,6 +159,9 @@ public final class KpiOracle {
       held += partition.held.size();
       long finalBoundary = boundary(partition.maxTime);
       partition.lastAccepted.keySet().forEach(machine -> finalBoundaryOfMachine.put(machine, finalBoundary));
+      if (partition.maxTime != Long.MIN_VALUE) {
+        highestBoundary = Math.max(highestBoundary, finalBoundary);
+      }
     }
 
     Map<String, Window> machineMinutes = new TreeMap<>();
@@ -184,9 +187,7 @@ public final class KpiOracle {
     }
     Map<String, Boolean> siteFinal = new TreeMap<>();
     for (var entry : siteMinutes.entrySet()) {
-      String site = entry.getValue().id();
-      long known = machines.values().stream().filter(m -> m.getSiteId().equals(site)).count();
-      siteFinal.put(entry.getKey(), entry.getValue().machinesReporting() >= known);
+      siteFinal.put(entry.getKey(), entry.getValue().windowEnd() <= highestBoundary);
     }
     return new Result(machineMinutes, siteMinutes, siteHours, late, siteFinal, deadLetters, duplicates, held);
   }
@@ -213,7 +214,7 @@ public final class KpiOracle {
     final List<TelemetryEvent> late;
     final Map<String, Long> deadLetters;
     final Map<String, List<ConsumerRecord<String, TelemetryEvent>>> acceptedByMachine;
-    final Map<String, Long> acceptedIds = new HashMap<>();
+    final java.util.Set<String> acceptedEvents = new java.util.HashSet<>();
     final Map<String, Long> lastAccepted = new HashMap<>();
     final List<ConsumerRecord<String, TelemetryEvent>> held = new ArrayList<>();
     long maxTime = Long.MIN_VALUE;
@@ -293,12 +294,10 @@ public final class KpiOracle {
         late.add(event);
         return;
       }
-      Long seen = acceptedIds.get(event.getEventId());
-      if (seen != null && maxTime != Long.MIN_VALUE && seen > boundary(maxTime) - dedupHorizon) {
+      if (!acceptedEvents.add(event.getEventId() + '|' + event.getMachineId() + '|' + time)) {
         duplicates++;
         return;
       }
-      acceptedIds.put(event.getEventId(), time);
       maxTime = Math.max(maxTime, time);
       lastAccepted.merge(event.getMachineId(), time, Math::max);
       acceptedByMachine.computeIfAbsent(event.getMachineId(), m -> new ArrayList<>()).add(record);

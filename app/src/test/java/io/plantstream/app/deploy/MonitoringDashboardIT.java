@@ -15,7 +15,6 @@ import io.plantstream.schemas.Topics;
 import io.plantstream.streams.KpiApplication;
 import io.plantstream.streams.KpiConfig;
 import io.plantstream.streams.KpiStreamsConfig;
-import io.plantstream.streams.KpiTopology;
 import io.plantstream.testing.KafkaFixture;
 import java.io.IOException;
 import java.net.URI;
@@ -58,7 +57,7 @@ class MonitoringDashboardIT {
     Set<String> queried = GrafanaDashboard.load().metricNames();
 
     try (KpiHttpServer http = KpiHttpServer.start("127.0.0.1", 0);
-        KpiApplication app = new KpiApplication(KpiTopology.build(topics, KpiConfig.defaults()),
+        KpiApplication app = KpiApplication.forTopics(topics, KpiConfig.defaults(),
             KpiStreamsConfig.build(kafka.bootstrapServers(), "dashboard-it-" + System.nanoTime(), stateDir, topics,
                 Map.of(), "127.0.0.1:" + http.port()))) {
       http.serve(app, topics);

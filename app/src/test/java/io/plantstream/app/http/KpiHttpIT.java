@@ -19,7 +19,6 @@ import io.plantstream.streams.KpiApplication;
 import io.plantstream.streams.KpiConfig;
 import io.plantstream.streams.KpiStoreQueries;
 import io.plantstream.streams.KpiStreamsConfig;
-import io.plantstream.streams.KpiTopology;
 import io.plantstream.streams.KpiWindow;
 import io.plantstream.testing.KafkaFixture;
 import io.plantstream.testing.TestMachine;
@@ -223,7 +222,7 @@ class KpiHttpIT {
   }
 
   private static KpiApplication instance(Topics topics, String applicationId, Path state, KpiHttpServer http) {
-    KpiApplication app = new KpiApplication(KpiTopology.build(topics, KpiConfig.defaults()),
+    KpiApplication app = KpiApplication.forTopics(topics, KpiConfig.defaults(),
         KpiStreamsConfig.build(kafka.bootstrapServers(), applicationId, state, topics, Map.of(),
             "127.0.0.1:" + http.port()));
     http.serve(app, topics);
