@@ -6,6 +6,7 @@ import io.plantstream.streams.EmitMode;
 import io.plantstream.streams.KpiApplication;
 import io.plantstream.streams.KpiConfig;
 import io.plantstream.streams.KpiStreamsConfig;
+import io.plantstream.streams.KpiTopology;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -59,6 +60,11 @@ final class AggregateCommand implements Callable<Integer> {
       description = "How long after its end a window still accepts events, in event time (default: ${DEFAULT-VALUE}).")
   Duration grace;
 
+  @Option(names = "--idle-after", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+      description = "Wall-clock time without an accepted event after which a telemetry partition no longer holds "
+          + "site windows back from becoming final (default: ${DEFAULT-VALUE}).")
+  Duration idleAfter;
+
   @Option(names = "--http-port", paramLabel = "PORT",
       description = {"Serve HTTP on this port: GET /sites, /sites/{site}/kpis, /machines/{machine}/kpis, "
           + "/health, /metrics (0: any free port; default: no HTTP server).",
@@ -87,10 +93,15 @@ final class AggregateCommand implements Callable<Integer> {
     if (updateInterval.isZero() || updateInterval.isNegative()) {
       throw new UsageException("--update-interval must be positive, was " + updateInterval);
     }
-    KpiConfig config = KpiConfig.defaults().withGrace(grace).withEmit(emit).withUpdateInterval(updateInterval);
+    if (idleAfter.isZero() || idleAfter.isNegative()) {
+      throw new UsageException("--idle-after must be positive, was " + idleAfter);
+    }
+    KpiConfig config = KpiConfig.defaults().withGrace(grace).withEmit(emit).withUpdateInterval(updateInterval)
+        .withIdleAfter(idleAfter);
     try (KafkaCluster cluster = KafkaCluster.connect(common.clientConfig())) {
       cluster.requireTopics(topics.telemetry().name(), topics.machines().name(), topics.machineKpi1m().name(),
           topics.siteKpi1m().name(), topics.siteKpi1h().name(), topics.late().name(), topics.dlq().name());
+      cluster.refuseRetiredState(applicationId, KpiTopology.RETIRED_INTERNAL_TOPICS);
     }
     Path state = stateDir != null ? stateDir : Path.of("state", applicationId);
     KpiHttpServer http = httpPort == null ? null : listen();

@@ -46,6 +46,7 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
 
   private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
+  private static final Duration DEMO_IDLE_AFTER = Duration.ofSeconds(5);
 
   @Mixin PlantOptions plant;
 
@@ -99,7 +100,8 @@ final class DemoCommand implements Callable<Integer> {
         cluster.createTopics(topics, Topics.DEFAULT_TELEMETRY_PARTITIONS, (short) 1, null);
       }
       long machines = MachinesPublisher.publish(client, topics.machines(), simulator.machineInfos(), simulator.start());
-      KpiApplication kpis = KpiApplication.forTopics(topics, KpiConfig.defaults(),
+      // Simulated time runs fast here: a partition quiet for a few seconds of wall-clock is long quiet.
+      KpiApplication kpis = KpiApplication.forTopics(topics, KpiConfig.defaults().withIdleAfter(DEMO_IDLE_AFTER),
           KpiStreamsConfig.build(broker.bootstrapServers(), "plantstream-demo", work.resolve("state"), topics, Map.of()));
       try (kpis; TelemetryPublisher publisher = new TelemetryPublisher(client, topics.telemetry());
           SiteKpiBoard board = new SiteKpiBoard(client, topics.siteKpi1m())) {

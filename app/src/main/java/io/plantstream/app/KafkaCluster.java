@@ -90,6 +90,22 @@ final class KafkaCluster implements AutoCloseable {
   }
 
   /**
+   * Fails with one line saying what to do when {@code applicationId} has internal topics of an older
+   * layout of the KPI application's state (README, "Upgrading"): this version would misread them.
+   */
+  void refuseRetiredState(String applicationId, List<String> retiredInternalTopics) {
+    Set<String> existing = topicNames();
+    for (String suffix : retiredInternalTopics) {
+      String topic = applicationId + "-" + suffix;
+      if (existing.contains(topic)) {
+        throw new IllegalStateException("application id " + applicationId + " holds state of an older plantstream "
+            + "(its topic " + topic + "); start with a new --application-id, which recomputes the KPIs from the "
+            + "oldest retained telemetry, or stop every instance and reset it (README, Upgrading)");
+      }
+    }
+  }
+
+  /**
    * Under ACLs a topic the principal may not DESCRIBE is left out of the topic list as if missing:
    * asking for it by name tells the two apart.
    */

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +56,23 @@ class CommandLineFailureIT {
 
     assertOneLineFailure(run, args, "missing topic");
     assertThat(run.errLines().get(0)).contains(topics.prefix()).contains("create them with './plant topics'");
+  }
+
+  @org.junit.jupiter.api.Test
+  void anApplicationIdHoldingStateOfAnOlderLayoutIsRefusedWithWhatToDo() throws Exception {
+    Topics topics = kafka.uniqueTopics("old-state");
+    kafka.createTopics(topics, 2);
+    String applicationId = "old-layout-" + System.nanoTime();
+    try (Admin admin = Admin.create(kafka.clientConfig())) {
+      admin.createTopics(List.of(new NewTopic(applicationId + "-machine-recent-events-store-changelog", 1,
+          kafka.replicationFactor()))).all().get();
+    }
+
+    CliRun run = CliRun.plant("aggregate", "--bootstrap-servers", kafka.bootstrapServers(),
+        "--topic-prefix", topics.prefix(), "--application-id", applicationId);
+
+    assertOneLineFailure(run, "aggregate", "application id " + applicationId + " holds state of an older plantstream");
+    assertThat(run.errLines().get(0)).contains("start with a new --application-id").contains("README, Upgrading");
   }
 
   private static void assertOneLineFailure(CliRun run, String args, String message) {

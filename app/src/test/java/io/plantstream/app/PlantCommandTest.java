@@ -97,6 +97,8 @@ class PlantCommandTest {
       "2 | '5x' is not a duration                                 | aggregate --grace 5x",
       "2 | --update-interval must be positive, was PT0S           | aggregate --update-interval 0s",
       "2 | 'often' is not a duration                              | aggregate --update-interval often",
+      "2 | --idle-after must be positive, was PT0S                | aggregate --idle-after 0s",
+      "2 | 'soon' is not a duration                               | aggregate --idle-after soon",
       "2 | --http-port must be between 0 and 65535                | aggregate --http-port 70000",
       "2 | --http-port must be between 0 and 65535                | aggregate --http-port -1",
       "2 | Invalid value for option '--http-port'                 | aggregate --http-port web",

@@ -9,6 +9,7 @@ import io.plantstream.schemas.KpiKeys;
 import io.plantstream.schemas.Topic;
 import io.plantstream.schemas.Topics;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -58,6 +59,13 @@ public final class KpiTopology {
   public static final String SITE_1M_STORE = "site-kpi-1m-store";
   /** Site aggregates of 1-hour windows. */
   public static final String SITE_1H_STORE = "site-kpi-1h-store";
+
+  /**
+   * Internal topics (after {@code <application-id>-}) that only older layouts of this topology's
+   * state had: an application id that has them holds state this version must not read.
+   */
+  public static final List<String> RETIRED_INTERNAL_TOPICS = List.of(
+      "machine-recent-events-store-changelog", "site-kpi-1m-repartition", "site-kpi-1h-repartition");
 
   /**
    * Changelog settings of the pending-events store, which gets one record per accepted event and
