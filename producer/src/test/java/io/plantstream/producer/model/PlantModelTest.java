@@ -69,6 +69,14 @@ class PlantModelTest {
   }
 
   @Test
+  void defaultModelReadsEverySensorEveryFiveSeconds() {
+    assertThat(MODEL.machineKinds().values())
+        .flatMap(MachineKind::sensors)
+        .extracting(SensorSpec::every)
+        .containsOnly(Duration.ofSeconds(5));
+  }
+
+  @Test
   void siteFilterKeepsModelOrder() {
     List<Machine> amkor = MODEL.machines(Set.of("amkor-az"));
     List<Machine> expected = MODEL.machines().stream()
