@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
 final class PlantModelReader {
 
   private static final Pattern ID = Pattern.compile("[a-z0-9]+(?:-[a-z0-9]+)*");
-  private static final int MAX_COUNT = 99;
+  /** A larger group of one kind on one line is more likely a typo than a plant; ids take up to four digits. */
+  private static final int MAX_COUNT = 9_999;
   /** The simulator's clock ticks in milliseconds. */
   private static final Duration SHORTEST_SENSOR_INTERVAL = Duration.ofMillis(1);
 
@@ -592,7 +593,7 @@ final class PlantModelReader {
       }
       groups.add(group);
       for (int n = 1; id != null && n <= group.count(); n++) {
-        String machineId = Machine.machineId(id, group.kind(), n);
+        String machineId = Machine.machineId(id, group.kind(), n, group.count());
         NodePath first = machineIds.putIfAbsent(machineId, groupPath);
         if (first != null) {
           error(groupPath, "duplicate machine id '" + machineId + "' (also made by " + first + ")");

@@ -369,7 +369,7 @@ class PlantModelValidationTest {
                   - {kind: x-etch, count: 1}
               - id: etch-line
                 machines:
-                  - {kind: etch, count: 100}
+                  - {kind: etch, count: 10000}
               - id: fab-line-x
                 machines:
                   - {kind: etch, count: 1}
@@ -380,7 +380,7 @@ class PlantModelValidationTest {
     assertThat(e.errors()).containsExactly(
         "ids.yaml:14: sites[0].lines[0].machines[1].kind: kind 'x-etch' appears twice on this line; add up the counts instead",
         "ids.yaml:15: sites[0].lines[1].id: must start with its site id, e.g. 'fab-etch-line'",
-        "ids.yaml:17: sites[0].lines[1].machines[0].count: must be between 1 and 99, got 100",
+        "ids.yaml:17: sites[0].lines[1].machines[0].count: must be between 1 and 9999, got 10000",
         "ids.yaml:20: sites[0].lines[2].machines[0]: duplicate machine id 'fab-line-x-etch-01' "
             + "(also made by sites[0].lines[0].machines[0])");
   }
