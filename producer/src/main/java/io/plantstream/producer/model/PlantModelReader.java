@@ -41,8 +41,6 @@ final class PlantModelReader {
   private static final Pattern ID = Pattern.compile("[a-z0-9]+(?:-[a-z0-9]+)*");
   /** A larger group of one kind on one line is more likely a typo than a plant; ids take up to four digits. */
   private static final int MAX_COUNT = 9_999;
-  /** The simulator's clock ticks in milliseconds. */
-  private static final Duration SHORTEST_SENSOR_INTERVAL = Duration.ofMillis(1);
 
   private static final YAMLFactory FACTORY =
       YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
@@ -241,8 +239,8 @@ final class PlantModelReader {
   /** An optional time between sensor readings; null when absent or invalid (reported). */
   private Duration sensorInterval(ObjectNode node, String field, NodePath path) {
     Duration every = duration(node, field, path, false);
-    if (every != null && every.compareTo(SHORTEST_SENSOR_INTERVAL) < 0) {
-      error(path.field(field), "must be at least " + Durations.format(SHORTEST_SENSOR_INTERVAL) + ", got "
+    if (every != null && every.compareTo(SensorSpec.SHORTEST_EVERY) < 0) {
+      error(path.field(field), "must be at least " + Durations.format(SensorSpec.SHORTEST_EVERY) + ", got "
           + node.get(field).asText());
       return null;
     }

@@ -24,14 +24,17 @@ public record SensorSpec(String name, String unit, double min, double max, doubl
 
   /** Time between two readings when neither the sensor nor its machine kind says otherwise. */
   public static final Duration DEFAULT_EVERY = Duration.ofSeconds(5);
+  /** The shortest time between two readings: the simulator's clock ticks in milliseconds. */
+  public static final Duration SHORTEST_EVERY = Duration.ofMillis(1);
 
-  /** Checks that name and unit are present and that the interval is at least a millisecond, the simulator's tick. */
+  /** Checks that name and unit are present and that the interval is at least {@link #SHORTEST_EVERY}. */
   public SensorSpec {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(unit, "unit");
     Objects.requireNonNull(every, "every");
-    if (every.compareTo(Duration.ofMillis(1)) < 0) {
-      throw new IllegalArgumentException("sensor " + name + ": every must be at least 1ms, was " + every);
+    if (every.compareTo(SHORTEST_EVERY) < 0) {
+      throw new IllegalArgumentException("sensor " + name + ": every must be at least "
+          + Durations.format(SHORTEST_EVERY) + ", was " + every);
     }
   }
 
