@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 final class PlantOptions {
 
   @Option(names = "--plant", paramLabel = "FILE",
-      description = "Plant model (YAML) to simulate instead of the built-in five sites.")
+      description = "Plant model (YAML) to simulate instead of the built-in five sites, e.g. samples/fab-scale.yaml "
+          + "(the five sites at the size of real plants).")
   Path plantFile;
 
   @Option(names = "--sites", paramLabel = "SITE[,SITE...]", split = ",",

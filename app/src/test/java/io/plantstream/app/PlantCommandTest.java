@@ -2,6 +2,7 @@ package io.plantstream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.plantstream.producer.model.PlantModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine.ParseResult;
 
 /** Usage and failures of the command line that need no broker: exit codes and one-line errors. */
 class PlantCommandTest {
@@ -189,6 +191,19 @@ class PlantCommandTest {
 
     assertThat(run.exitCode()).isEqualTo(PlantCommand.USAGE);
     assertThat(run.err()).contains(model.toString()).doesNotContain("\tat ");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"demo", "simulate"})
+  void theFabScaleSampleIsAPlantForDemoAndSimulate(String command) {
+    ParseResult parsed = PlantCommand.commandLine()
+        .parseArgs(command, "--plant", Path.of("..", "samples", "fab-scale.yaml").toString());
+    PlantOptions plant = (PlantOptions) parsed.subcommand().commandSpec().mixins().get("plant").userObject();
+
+    PlantModel model = plant.model();
+
+    assertThat(model.siteIds()).containsExactly("tsmc-phx", "amkor-az", "spil-az", "foxconn-hou", "wistron-dal");
+    assertThat(model.machines()).hasSizeGreaterThanOrEqualTo(2_000);
   }
 
   @Test

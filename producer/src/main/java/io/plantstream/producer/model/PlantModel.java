@@ -138,7 +138,8 @@ public final class PlantModel {
         for (MachineGroup group : line.machines()) {
           MachineKind kind = kinds.get(group.kind());
           for (int number = 1; number <= group.count(); number++) {
-            machines.add(new Machine(Machine.machineId(line.id(), kind.id(), number), site.id(), line.id(), kind));
+            machines.add(new Machine(Machine.machineId(line.id(), kind.id(), number, group.count()), site.id(),
+                line.id(), kind));
           }
         }
       }

@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
 final class PlantModelReader {
 
   private static final Pattern ID = Pattern.compile("[a-z0-9]+(?:-[a-z0-9]+)*");
-  private static final int MAX_COUNT = 99;
+  /** A larger group of one kind on one line is more likely a typo than a plant; ids take up to four digits. */
+  private static final int MAX_COUNT = 9_999;
 
   private static final YAMLFactory FACTORY =
       YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
@@ -134,7 +135,8 @@ final class PlantModelReader {
       return null;
     }
     knownFields(kind, path, "unitName", "idealCycle", "mtbf", "mttr", "yield", "performanceLoss",
-        "defectCodes", "sensors", "starvation", "maintenance", "engineering", "yieldDrift", "excursions", "unattended");
+        "defectCodes", "sensors", "sensorEvery", "starvation", "maintenance", "engineering", "yieldDrift", "excursions",
+        "unattended");
     String unitName = text(kind, "unitName", path, true);
     Duration idealCycle = duration(kind, "idealCycle", path, true);
     Duration mtbf = duration(kind, "mtbf", path, true);
@@ -142,7 +144,9 @@ final class PlantModelReader {
     Double yield = fraction(kind, "yield", path, true);
     Double performanceLoss = fraction(kind, "performanceLoss", path, false);
     List<String> defectCodes = defectCodes(kind, path);
-    List<SensorSpec> sensors = sensors(kind, path.field("sensors"));
+    Duration sensorEvery = sensorInterval(kind, "sensorEvery", path);
+    List<SensorSpec> sensors = sensors(kind, path.field("sensors"),
+        sensorEvery == null ? SensorSpec.DEFAULT_EVERY : sensorEvery);
     MachineKind.Starvation starvation = starvation(kind.get("starvation"), path.field("starvation"));
     MachineKind.Maintenance maintenance = maintenance(kind.get("maintenance"), path.field("maintenance"));
     MachineKind.Engineering engineering = engineering(kind.get("engineering"), path.field("engineering"));
@@ -180,7 +184,7 @@ final class PlantModelReader {
     return codes.contains(null) ? null : codes;
   }
 
-  private List<SensorSpec> sensors(ObjectNode kind, NodePath path) {
+  private List<SensorSpec> sensors(ObjectNode kind, NodePath path, Duration kindEvery) {
     List<JsonNode> items = list(kind, "sensors", path.parent(), false);
     if (items == null) {
       return null;
@@ -190,7 +194,7 @@ final class PlantModelReader {
     boolean valid = true;
     for (int i = 0; i < items.size(); i++) {
       NodePath sensorPath = path.index(i);
-      SensorSpec sensor = sensor(items.get(i), sensorPath);
+      SensorSpec sensor = sensor(items.get(i), sensorPath, kindEvery);
       if (sensor == null) {
         valid = false;
       } else if (!names.add(sensor.name())) {
@@ -202,12 +206,13 @@ final class PlantModelReader {
     return valid ? sensors : null;
   }
 
-  private SensorSpec sensor(JsonNode node, NodePath path) {
+  private SensorSpec sensor(JsonNode node, NodePath path, Duration kindEvery) {
     ObjectNode sensor = mapping(node, path);
     if (sensor == null) {
       return null;
     }
-    knownFields(sensor, path, "name", "unit", "min", "max", "noise", "standby", "down", "beforeFailure", "excursionShift");
+    knownFields(sensor, path, "name", "unit", "min", "max", "noise", "standby", "down", "beforeFailure", "excursionShift",
+        "every");
     String name = text(sensor, "name", path, true);
     String unit = text(sensor, "unit", path, true);
     Double min = number(sensor, "min", path, true);
@@ -217,6 +222,7 @@ final class PlantModelReader {
     Double down = number(sensor, "down", path, false);
     SensorSpec.Precursor beforeFailure = precursor(sensor.get("beforeFailure"), path.field("beforeFailure"));
     Double excursionShift = number(sensor, "excursionShift", path, false);
+    Duration every = sensorInterval(sensor, "every", path);
     if (min != null && max != null && min > max) {
       error(path.field("max"), "must not be below min (" + min + "), got " + max);
     }
@@ -227,7 +233,18 @@ final class PlantModelReader {
       return null;
     }
     return new SensorSpec(name, unit, min, max, noise == null ? 0.0 : noise, standby, down, beforeFailure,
-        excursionShift == null ? 0.0 : excursionShift);
+        excursionShift == null ? 0.0 : excursionShift, every == null ? kindEvery : every);
+  }
+
+  /** An optional time between sensor readings; null when absent or invalid (reported). */
+  private Duration sensorInterval(ObjectNode node, String field, NodePath path) {
+    Duration every = duration(node, field, path, false);
+    if (every != null && every.compareTo(SensorSpec.SHORTEST_EVERY) < 0) {
+      error(path.field(field), "must be at least " + Durations.format(SensorSpec.SHORTEST_EVERY) + ", got "
+          + node.get(field).asText());
+      return null;
+    }
+    return every;
   }
 
   private SensorSpec.Precursor precursor(JsonNode node, NodePath path) {
@@ -574,7 +591,7 @@ final class PlantModelReader {
       }
       groups.add(group);
       for (int n = 1; id != null && n <= group.count(); n++) {
-        String machineId = Machine.machineId(id, group.kind(), n);
+        String machineId = Machine.machineId(id, group.kind(), n, group.count());
         NodePath first = machineIds.putIfAbsent(machineId, groupPath);
         if (first != null) {
           error(groupPath, "duplicate machine id '" + machineId + "' (also made by " + first + ")");

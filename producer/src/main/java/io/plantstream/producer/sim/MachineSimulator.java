@@ -62,7 +62,6 @@ final class MachineSimulator {
   private final MachineKind kind;
   private final int order;
   private final long heartbeatMillis;
-  private final long sensorMillis;
   private final MachineCalendar calendar;
   private final SplittableRandom process;
   private final SplittableRandom sensorRandom;
@@ -106,13 +105,12 @@ final class MachineSimulator {
   private long excursionStart;
   private long excursionEnd;
 
-  MachineSimulator(Machine machine, int order, long seed, long startMillis, long heartbeatMillis, long sensorMillis,
+  MachineSimulator(Machine machine, int order, long seed, long startMillis, long heartbeatMillis,
       MachineCalendar calendar) {
     this.machine = machine;
     this.kind = machine.kind();
     this.order = order;
     this.heartbeatMillis = heartbeatMillis;
-    this.sensorMillis = sensorMillis;
     this.calendar = calendar;
     this.unitIdPrefix = machine.machineId() + "-u";
     SplittableRandom root = SimRandom.forMachine(seed, machine.machineId());
@@ -129,7 +127,8 @@ final class MachineSimulator {
     for (int i = 0; i < sensors.length; i++) {
       SensorSpec spec = specs.get(i);
       double level = spec.min() + SimRandom.uniform(sensorRandom) * (spec.max() - spec.min());
-      sensors[i] = new SensorChannel(spec, level, startMillis + SimRandom.below(sensorRandom, sensorMillis));
+      long phase = SimRandom.below(sensorRandom, spec.every().toMillis());
+      sensors[i] = new SensorChannel(spec, level, startMillis + phase);
     }
 
     MachineKind.YieldDrift drift = kind.yieldDrift();
@@ -204,7 +203,7 @@ final class MachineSimulator {
     SensorSpec spec = sensor.spec();
     long toFailure = processState == EquipmentState.PRODUCTIVE && blockState == null ? failAt - at : NEVER;
     boolean excursion = sensor.showsExcursions() && inExcursion(at);
-    double value = sensor.read(state, sensorNormal, sensorMillis, toFailure, excursion);
+    double value = sensor.read(state, sensorNormal, toFailure, excursion);
     return event(at, new SensorReading(spec.name(), value, spec.unit()));
   }
 

@@ -27,10 +27,8 @@ import java.util.stream.Collectors;
  */
 public final class PlantSimulator implements TelemetrySource {
 
-  /** Simulated time between two heartbeats of a machine. */
+  /** Simulated time between two heartbeats of a machine; sensors are read as often as the model says. */
   public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
-  /** Simulated time between two readings of one sensor. */
-  public static final Duration SENSOR_INTERVAL = Duration.ofSeconds(5);
 
   private final long seed;
   private final Instant start;
@@ -49,8 +47,7 @@ public final class PlantSimulator implements TelemetrySource {
       Machine machine = machines.get(order);
       MachineCalendar calendar = new MachineCalendar(model.site(machine.siteId()).orElseThrow().calendar(),
           machine.kind(), phases.get(machine.machineId()));
-      simulators.add(new MachineSimulator(machine, order, seed, startMillis,
-          HEARTBEAT_INTERVAL.toMillis(), SENSOR_INTERVAL.toMillis(), calendar));
+      simulators.add(new MachineSimulator(machine, order, seed, startMillis, HEARTBEAT_INTERVAL.toMillis(), calendar));
     }
     this.queue = new MachineQueue(simulators);
   }

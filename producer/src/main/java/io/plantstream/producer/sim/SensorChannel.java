@@ -4,10 +4,10 @@ import io.plantstream.avro.EquipmentState;
 import io.plantstream.producer.model.SensorSpec;
 
 /**
- * One sensor of one simulated machine: a level that wanders inside the normal range while the
- * machine runs and settles at the configured idle or down level otherwise, plus noise. While the
- * machine runs, an approaching failure moves the value ({@link SensorSpec#beforeFailure()}) and
- * so does a yield excursion ({@link SensorSpec#excursionShift()}).
+ * One sensor of one simulated machine, read every {@link SensorSpec#every()}: a level that
+ * wanders inside the normal range while the machine runs and settles at the configured idle or
+ * down level otherwise, plus noise. While the machine runs, an approaching failure moves the value
+ * ({@link SensorSpec#beforeFailure()}) and so does a yield excursion ({@link SensorSpec#excursionShift()}).
  */
 final class SensorChannel {
 
@@ -15,6 +15,7 @@ final class SensorChannel {
   private static final double STEP = 0.05;
 
   private final SensorSpec spec;
+  private final long intervalMillis;
   private final long leadMillis;
   private final double rise;
   private double level;
@@ -22,6 +23,7 @@ final class SensorChannel {
 
   SensorChannel(SensorSpec spec, double initialLevel, long firstAt) {
     this.spec = spec;
+    this.intervalMillis = spec.every().toMillis();
     this.leadMillis = spec.beforeFailure() == null ? 0 : spec.beforeFailure().lead().toMillis();
     this.rise = spec.beforeFailure() == null ? 0 : spec.beforeFailure().rise();
     this.level = initialLevel;
@@ -46,8 +48,7 @@ final class SensorChannel {
    * is the time until the machine's next failure if it keeps running, {@code inExcursion} whether
    * its yield is in an excursion.
    */
-  double read(EquipmentState state, NormalSource normal, long intervalMillis, long millisToFailure,
-      boolean inExcursion) {
+  double read(EquipmentState state, NormalSource normal, long millisToFailure, boolean inExcursion) {
     double range = spec.max() - spec.min();
     double mid = spec.min() + range / 2;
     // The walk always advances, so the draws per reading do not depend on the state.

@@ -8,6 +8,7 @@ import io.plantstream.avro.MachineInfo;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,57 @@ class PlantModelTest {
   }
 
   @Test
+  void machineNumbersTakeTheDigitsOfTheirGroupSizeAndAtLeastTwo() {
+    assertThat(Machine.machineId("fab-etch", "dry-etch", 7, 1)).isEqualTo("fab-etch-dry-etch-07");
+    assertThat(Machine.machineId("fab-etch", "dry-etch", 99, 99)).isEqualTo("fab-etch-dry-etch-99");
+    assertThat(Machine.machineId("fab-etch", "dry-etch", 7, 100)).isEqualTo("fab-etch-dry-etch-007");
+    assertThat(Machine.machineId("fab-etch", "dry-etch", 120, 120)).isEqualTo("fab-etch-dry-etch-120");
+    assertThat(Machine.machineId("fab-etch", "dry-etch", 42, 1000)).isEqualTo("fab-etch-dry-etch-0042");
+  }
+
+  @Test
+  void aLineWithMoreThan99MachinesOfAKindNumbersThemWithThreeDigits() {
+    String yaml = """
+        machineKinds:
+          etch: {unitName: wafer, idealCycle: 2m, mtbf: 100h, mttr: 4h, yield: 1}
+          cmp: {unitName: wafer, idealCycle: 90s, mtbf: 80h, mttr: 3h, yield: 1}
+          metrology: {unitName: wafer, idealCycle: 1m, mtbf: 200h, mttr: 3h, yield: 1}
+        sites:
+          - id: fab
+            operator: Fab Co
+            place: Phoenix, AZ
+            timeZone: America/Phoenix
+            kind: wafer fab
+            lines:
+              - id: fab-line
+                machines:
+                  - {kind: etch, count: 120}
+                  - {kind: cmp, count: 99}
+                  - {kind: metrology, count: 100}
+        """;
+
+    List<Machine> machines = PlantModel.parse(yaml, "big-line.yaml").machines();
+
+    assertThat(machines).hasSize(319);
+    assertThat(machines.stream().map(Machine::machineId).distinct()).hasSameSizeAs(machines);
+    Map<String, List<String>> idsByKind = machines.stream().collect(Collectors.groupingBy(
+        machine -> machine.kind().id(), Collectors.mapping(Machine::machineId, Collectors.toList())));
+    assertThat(idsByKind.get("etch")).hasSize(120)
+        .startsWith("fab-line-etch-001", "fab-line-etch-002")
+        .contains("fab-line-etch-099", "fab-line-etch-100")
+        .endsWith("fab-line-etch-120")
+        .allMatch(id -> id.matches("fab-line-etch-\\d{3}"))
+        .isSorted();
+    assertThat(idsByKind.get("cmp")).hasSize(99)
+        .startsWith("fab-line-cmp-01")
+        .endsWith("fab-line-cmp-99")
+        .allMatch(id -> id.matches("fab-line-cmp-\\d{2}"));
+    assertThat(idsByKind.get("metrology")).hasSize(100)
+        .startsWith("fab-line-metrology-001")
+        .endsWith("fab-line-metrology-100");
+  }
+
+  @Test
   void defaultFiguresHaveRealisticOrdersOfMagnitude() {
     MachineKind scanner = MODEL.machineKinds().get("euv-scanner");
     MachineKind rackBurnIn = MODEL.machineKinds().get("rack-burn-in");
@@ -66,6 +118,14 @@ class PlantModelTest {
       assertThat(kind.mttr()).isLessThan(kind.mtbf());
       assertThat(kind.sensors()).isNotEmpty();
     });
+  }
+
+  @Test
+  void defaultModelReadsEverySensorEveryFiveSeconds() {
+    assertThat(MODEL.machineKinds().values())
+        .flatMap(MachineKind::sensors)
+        .extracting(SensorSpec::every)
+        .containsOnly(Duration.ofSeconds(5));
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.plantstream.producer.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -107,8 +108,8 @@ class PlantModelValidationTest {
         f + ":6: machineKinds.etch.mttr: must be positive, got 0s",
         f + ":7: machineKinds.etch.yield: must be between 0 and 1, got 1.5",
         f + ":15: machineKinds.scanner.mtfb: unknown field; expected one of: unitName, idealCycle, mtbf, mttr, "
-            + "yield, performanceLoss, defectCodes, sensors, starvation, maintenance, engineering, yieldDrift, "
-            + "excursions, unattended",
+            + "yield, performanceLoss, defectCodes, sensors, sensorEvery, starvation, maintenance, engineering, "
+            + "yieldDrift, excursions, unattended",
         f + ":9: machineKinds.scanner.unitName: missing",
         f + ":10: machineKinds.scanner.idealCycle: must be a duration with a unit such as 25s, 4m or 6h, got '25'",
         f + ":17: sites[0].operator: missing",
@@ -233,6 +234,105 @@ class PlantModelValidationTest {
   }
 
   @Test
+  void sensorIntervalComesFromTheSensorElseItsKindElseFiveSeconds() {
+    String yaml = """
+        machineKinds:
+          etch:
+            unitName: wafer
+            idealCycle: 2m
+            mtbf: 100h
+            mttr: 4h
+            yield: 1
+            sensorEvery: 1s
+            sensors:
+              - {name: rf-power, unit: W, min: 1800, max: 2200}
+              - {name: chamber-pressure, unit: mTorr, min: 15, max: 25, every: 250ms}
+          cmp:
+            unitName: wafer
+            idealCycle: 90s
+            mtbf: 80h
+            mttr: 3h
+            yield: 1
+            sensors:
+              - {name: slurry-flow, unit: ml/min, min: 150, max: 250}
+              - {name: platen-vibration, unit: mm/s, min: 1.5, max: 4, every: 1m30s}
+        sites:
+          - id: fab
+            operator: Fab Co
+            place: Phoenix, AZ
+            timeZone: America/Phoenix
+            kind: wafer fab
+            lines:
+              - id: fab-line
+                machines:
+                  - {kind: etch, count: 1}
+                  - {kind: cmp, count: 1}
+        """;
+
+    PlantModel model = PlantModel.parse(yaml, "intervals.yaml");
+
+    assertThat(model.machineKinds().get("etch").sensors())
+        .extracting(SensorSpec::name, SensorSpec::every)
+        .containsExactly(tuple("rf-power", Duration.ofSeconds(1)), tuple("chamber-pressure", Duration.ofMillis(250)));
+    assertThat(model.machineKinds().get("cmp").sensors())
+        .extracting(SensorSpec::name, SensorSpec::every)
+        .containsExactly(tuple("slurry-flow", Duration.ofSeconds(5)), tuple("platen-vibration", Duration.ofSeconds(90)));
+  }
+
+  @Test
+  void badSensorIntervalsAreAllReportedWithTheirLines() {
+    String yaml = """
+        machineKinds:
+          etch:
+            unitName: wafer
+            idealCycle: 2m
+            mtbf: 100h
+            mttr: 4h
+            yield: 1
+            sensorEvery: 0s
+            sensors:
+              - {name: rf-power, unit: W, min: 1800, max: 2200, every: fast}
+              - {name: chamber-pressure, unit: mTorr, min: 15, max: 25, every: 5}
+              - {name: gas-flow, unit: sccm, min: 40, max: 60, every: PT0.0005S}
+              - {name: power, unit: kW, min: 40, max: 60, every: 1s}
+          cmp:
+            unitName: wafer
+            idealCycle: 90s
+            mtbf: 80h
+            mttr: 3h
+            yield: 1
+            sensorEvery: [1s]
+            sensors:
+              - {name: slurry-flow, unit: ml/min, min: 150, max: 250, evry: 1s}
+        sites:
+          - id: fab
+            operator: Fab Co
+            place: Phoenix, AZ
+            timeZone: America/Phoenix
+            kind: wafer fab
+            lines:
+              - id: fab-line
+                machines:
+                  - {kind: etch, count: 1}
+                  - {kind: cmp, count: 1}
+        """;
+
+    PlantModelException e = catchThrowableOfType(PlantModelException.class, () -> PlantModel.parse(yaml, "every.yaml"));
+
+    assertThat(e.errors()).containsExactlyInAnyOrder(
+        "every.yaml:8: machineKinds.etch.sensorEvery: must be positive, got 0s",
+        "every.yaml:10: machineKinds.etch.sensors[0].every: 'fast' is not a duration; use a number with a unit "
+            + "(ms, s, m, h, d) such as 25s, 4m, 1h30m, or ISO-8601 such as PT4M",
+        "every.yaml:11: machineKinds.etch.sensors[1].every: must be a duration with a unit such as 25s, 4m or 6h, "
+            + "got '5'",
+        "every.yaml:12: machineKinds.etch.sensors[2].every: must be at least 1ms, got PT0.0005S",
+        "every.yaml:20: machineKinds.cmp.sensorEvery: must be a duration with a unit such as 25s, 4m or 6h, "
+            + "got a list",
+        "every.yaml:22: machineKinds.cmp.sensors[0].evry: unknown field; expected one of: name, unit, min, max, "
+            + "noise, standby, down, beforeFailure, excursionShift, every");
+  }
+
+  @Test
   void unparseableYamlIsReportedWithItsLine() throws IOException {
     Path file = write("bad.yaml", "machineKinds:\n  etch:\n    unitName: [wafer\nsites: []\n");
 
@@ -269,7 +369,7 @@ class PlantModelValidationTest {
                   - {kind: x-etch, count: 1}
               - id: etch-line
                 machines:
-                  - {kind: etch, count: 100}
+                  - {kind: etch, count: 10000}
               - id: fab-line-x
                 machines:
                   - {kind: etch, count: 1}
@@ -280,7 +380,7 @@ class PlantModelValidationTest {
     assertThat(e.errors()).containsExactly(
         "ids.yaml:14: sites[0].lines[0].machines[1].kind: kind 'x-etch' appears twice on this line; add up the counts instead",
         "ids.yaml:15: sites[0].lines[1].id: must start with its site id, e.g. 'fab-etch-line'",
-        "ids.yaml:17: sites[0].lines[1].machines[0].count: must be between 1 and 99, got 100",
+        "ids.yaml:17: sites[0].lines[1].machines[0].count: must be between 1 and 9999, got 10000",
         "ids.yaml:20: sites[0].lines[2].machines[0]: duplicate machine id 'fab-line-x-etch-01' "
             + "(also made by sites[0].lines[0].machines[0])");
   }

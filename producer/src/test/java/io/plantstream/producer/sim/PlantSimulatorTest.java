@@ -13,6 +13,7 @@ import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.avro.UnitCompleted;
 import io.plantstream.producer.model.Machine;
 import io.plantstream.producer.model.PlantModel;
+import io.plantstream.producer.model.SensorSpec;
 import io.plantstream.schemas.Topics;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
@@ -107,7 +108,8 @@ class PlantSimulatorTest {
   }
 
   @Test
-  void heartbeatsEveryTenSecondsAndSensorsEveryFiveSecondsPerMachine() {
+  void heartbeatsEveryTenSecondsAndEachSensorAtItsModelInterval() {
+    Map<String, Machine> machines = MODEL.machines().stream().collect(Collectors.toMap(Machine::machineId, Function.identity()));
     Map<String, Instant> lastHeartbeat = new HashMap<>();
     Map<String, Instant> lastReading = new HashMap<>();
     Map<String, EquipmentState> state = new HashMap<>();
@@ -125,14 +127,82 @@ class PlantSimulatorTest {
           assertThat(Duration.between(previous, event.getEventTime())).isEqualTo(PlantSimulator.HEARTBEAT_INTERVAL);
         }
       } else if (payload instanceof SensorReading) {
-        Instant previous = lastReading.put(machine + "/" + ((SensorReading) payload).getSensor(), event.getEventTime());
+        String sensor = ((SensorReading) payload).getSensor();
+        Instant previous = lastReading.put(machine + "/" + sensor, event.getEventTime());
         if (previous != null) {
-          assertThat(Duration.between(previous, event.getEventTime())).isEqualTo(PlantSimulator.SENSOR_INTERVAL);
+          assertThat(Duration.between(previous, event.getEventTime()))
+              .isEqualTo(sensorSpec(machines.get(machine), sensor).every());
         }
       }
     }
     assertThat(heartbeats).isGreaterThan(EVENTS / 20);
     assertThat(lastHeartbeat.keySet()).hasSameSizeAs(MODEL.machines());
+    assertThat(lastReading).isNotEmpty();
+  }
+
+  @Test
+  void eachSensorReadsAtItsOwnIntervalFromAPhaseWithinIt() {
+    PlantModel model = PlantModel.parse("""
+        machineKinds:
+          etch:
+            unitName: wafer
+            idealCycle: 2m
+            mtbf: 100h
+            mttr: 4h
+            yield: 1
+            sensorEvery: 1s
+            sensors:
+              - {name: rf-power, unit: W, min: 1800, max: 2200, noise: 10}
+              - {name: chamber-pressure, unit: mTorr, min: 15, max: 25, noise: 0.3, every: 5s}
+              - {name: power, unit: kW, min: 40, max: 60, noise: 0.8, every: 2m30s}
+          cmp:
+            unitName: wafer
+            idealCycle: 90s
+            mtbf: 80h
+            mttr: 3h
+            yield: 1
+            sensors:
+              - {name: slurry-flow, unit: ml/min, min: 150, max: 250, noise: 3}
+        sites:
+          - id: fab
+            operator: Fab Co
+            place: Phoenix, AZ
+            timeZone: America/Phoenix
+            kind: wafer fab
+            lines:
+              - id: fab-line
+                machines:
+                  - {kind: etch, count: 2}
+                  - {kind: cmp, count: 1}
+        """, "intervals.yaml");
+    Instant end = T0.plus(Duration.ofHours(1));
+    Map<String, List<Instant>> readings = new HashMap<>();
+    PlantSimulator simulator = new PlantSimulator(model, SEED, T0, Set.of());
+    for (TelemetryEvent event = simulator.next(); event.getEventTime().isBefore(end); event = simulator.next()) {
+      if (event.getPayload() instanceof SensorReading reading) {
+        readings.computeIfAbsent(event.getMachineId() + "/" + reading.getSensor(), key -> new ArrayList<>())
+            .add(event.getEventTime());
+      }
+    }
+
+    Map<String, Duration> expected = Map.of(
+        "fab-line-etch-01/rf-power", Duration.ofSeconds(1),
+        "fab-line-etch-02/rf-power", Duration.ofSeconds(1),
+        "fab-line-etch-01/chamber-pressure", Duration.ofSeconds(5),
+        "fab-line-etch-02/chamber-pressure", Duration.ofSeconds(5),
+        "fab-line-etch-01/power", Duration.ofSeconds(150),
+        "fab-line-etch-02/power", Duration.ofSeconds(150),
+        "fab-line-cmp-01/slurry-flow", Duration.ofSeconds(5));
+    assertThat(readings.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+    expected.forEach((sensor, every) -> {
+      List<Instant> times = readings.get(sensor);
+      // One reading per interval of the hour: the first within one interval of the start, then exactly spaced.
+      assertThat(times).as(sensor).hasSize((int) (Duration.ofHours(1).toMillis() / every.toMillis()));
+      assertThat(times.get(0)).as(sensor).isBetween(T0, T0.plus(every).minusMillis(1));
+      for (int i = 1; i < times.size(); i++) {
+        assertThat(Duration.between(times.get(i - 1), times.get(i))).as(sensor).isEqualTo(every);
+      }
+    });
   }
 
   @Test
@@ -209,6 +279,10 @@ class PlantSimulatorTest {
       out.writeBytes(Topics.TELEMETRY_SERDE.encode(event));
     }
     return out.toByteArray();
+  }
+
+  private static SensorSpec sensorSpec(Machine machine, String name) {
+    return machine.kind().sensors().stream().filter(spec -> spec.name().equals(name)).findFirst().orElseThrow();
   }
 
   private static Map<String, Integer> modelOrder(List<Machine> machines) {
