@@ -280,6 +280,42 @@ class KpiTopologyTest {
   }
 
   @Test
+  void aCopyAfterItsWindowClosedIsLateAndTheSameIdAtAnotherTimeIsAnotherEvent() {
+    send(litho.state(PRODUCTIVE, T0));
+    TelemetryEvent unit = litho.unit(PASS, at(T0, "10s"));
+    send(unit);
+    send(TelemetryEvent.newBuilder(unit).setEventTime(at(T0, "20s")).build());
+    heartbeats(litho, PRODUCTIVE, at(T0, "30s"), at(T0, "1m30s"));
+    send(unit);
+
+    assertThat(machineKpis.readValuesToList().get(0).getUnitsTotal()).as("the id again, 10 s later, counts").isEqualTo(2);
+    assertThat(late.readValuesToList()).as("the copy came after its window closed").containsExactly(unit);
+  }
+
+  @Test
+  void aMachineSilentForTwoHoursHoldsNoSiteWindowBack() {
+    send(litho.state(PRODUCTIVE, T0));
+    send(etch.state(PRODUCTIVE, T0));
+    heartbeats(etch, PRODUCTIVE, at(T0, "10s"), at(T0, "2h"));
+
+    List<KeyValue<String, SiteKpi>> sites = siteMinutes.readKeyValuesToList();
+
+    // Every minute closed by the etch tool's clock is final at once, published once.
+    assertThat(sites).hasSize(119);
+    assertThat(sites).allSatisfy(kv -> {
+      assertThat(kv.value.getFinal$()).isTrue();
+      assertThat(kv.value.getRevision()).isEqualTo(1);
+    });
+    // The scanner is UNKNOWN from staleAfter on, and forgotten after forgetAfter.
+    SiteKpi halfHour = sites.get(30).value;
+    assertThat(halfHour.getMachinesReporting()).isEqualTo(2);
+    assertThat(halfHour.getStateMillis()).isEqualTo(states(60_000, 0, 0, 60_000));
+    SiteKpi ninetyMinutes = sites.get(90).value;
+    assertThat(ninetyMinutes.getMachinesReporting()).isEqualTo(1);
+    assertThat(ninetyMinutes.getStateMillis()).isEqualTo(states(60_000, 0, 0, 0));
+  }
+
+  @Test
   void anEventFarInTheFutureGoesToTheDlqAndClosesNoWindow() {
     send(etch.state(STANDBY, T0));
     send(litho.state(PRODUCTIVE, T0));

@@ -9,6 +9,7 @@ import io.plantstream.streams.KpiApplication;
 import io.plantstream.streams.KpiStoreQueries;
 import io.plantstream.streams.KpiWindow;
 import io.plantstream.streams.MachineTimelineProcessor;
+import io.plantstream.streams.SiteKpiProcessor;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,6 +58,8 @@ public final class KpiMetrics {
 
   private static final String TIMELINE_GROUP = "stream-" + MachineTimelineProcessor.METRICS_SCOPE + "-metrics";
   private static final String TIMELINE_TASK_TAG = MachineTimelineProcessor.METRICS_SCOPE + "-id";
+  private static final String SITE_GROUP = "stream-" + SiteKpiProcessor.METRICS_SCOPE + "-metrics";
+  private static final String SITE_TASK_TAG = SiteKpiProcessor.METRICS_SCOPE + "-id";
   private static final String NODE_GROUP = "stream-processor-node-metrics";
   private static final String FETCH_GROUP = "consumer-fetch-manager-metrics";
 
@@ -94,6 +97,11 @@ public final class KpiMetrics {
         "Events that came after their window closed, sent to the late topic, per task."));
     families.add(perTask(metrics, "duplicate-events-total", "plantstream_duplicate_events_total",
         "Events dropped because their event id was seen before, per task."));
+    families.add(perSiteTask(metrics, "-corrections-total", "plantstream_site_corrections_total",
+        "Final site windows published again because a machine window came after they were final (from a "
+            + "partition that was idle), per window size and task."));
+    families.add(perSiteTask(metrics, "-expired-machine-windows-total", "plantstream_site_expired_machine_windows_total",
+        "Machine windows dropped because their site window was already forgotten, per window size and task."));
     families.addAll(emissionLag(metrics));
     families.addAll(clocks(metrics));
     families.addAll(siteKpis());
@@ -160,6 +168,25 @@ public final class KpiMetrics {
       if (metric.group().equals(TIMELINE_GROUP) && metric.name().equals(kafkaName)) {
         String task = metric.tags().getOrDefault(TIMELINE_TASK_TAG, metric.tags().getOrDefault("task-id", ""));
         samples.add(new Sample(Map.of("task", task), value(value)));
+      }
+    });
+    return new MetricFamily(name, help, Type.COUNTER, samples);
+  }
+
+  /** A counter of the site tasks ({@code <site store><suffix>}), labelled by window size and task. */
+  private static MetricFamily perSiteTask(Map<MetricName, ? extends Metric> metrics, String suffix, String name,
+      String help) {
+    List<Sample> samples = new ArrayList<>();
+    metrics.forEach((metric, value) -> {
+      if (!metric.group().equals(SITE_GROUP) || !metric.name().endsWith(suffix)) {
+        return;
+      }
+      String store = metric.name().substring(0, metric.name().length() - suffix.length());
+      for (KpiWindow window : KpiWindow.values()) {
+        if (window.siteStore().equals(store)) {
+          String task = metric.tags().getOrDefault(SITE_TASK_TAG, "");
+          samples.add(new Sample(Map.of("window", window.label(), "task", task), value(value)));
+        }
       }
     });
     return new MetricFamily(name, help, Type.COUNTER, samples);

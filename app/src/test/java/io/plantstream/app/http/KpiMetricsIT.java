@@ -37,6 +37,13 @@ class KpiMetricsIT {
 
   @RegisterExtension static final KafkaFixture kafka = new KafkaFixture();
 
+  /** The task of the site aggregation of one window size, as the corrections counter names it. */
+  private static String siteTask(Map<String, Double> metrics, String window) {
+    return metrics.keySet().stream()
+        .filter(name -> name.startsWith("plantstream_site_corrections_total{") && name.contains("window=\"" + window))
+        .map(name -> name.replaceAll(".*task=\"([^\"]+)\".*", "$1")).findFirst().orElseThrow();
+  }
+
   private static final String DLQ = "plantstream_dlq_records_total";
 
   @TempDir Path stateDir;
@@ -78,6 +85,10 @@ class KpiMetricsIT {
         assertThat(only(metrics, "plantstream_stream_time_seconds{partition=\"0\"")).isEqualTo(seconds(at(T0, "1m40s")));
         assertThat(only(metrics, "plantstream_late_events_total{")).isZero();
         assertThat(only(metrics, "plantstream_duplicate_events_total{")).isZero();
+        assertThat(metrics).hasEntrySatisfying("plantstream_site_corrections_total{task=\"" + siteTask(metrics, "1m")
+            + "\",window=\"1m\"}", count -> assertThat(count).isZero());
+        assertThat(metrics).hasEntrySatisfying("plantstream_site_expired_machine_windows_total{task=\""
+            + siteTask(metrics, "1h") + "\",window=\"1h\"}", count -> assertThat(count).isZero());
         // The minute [T0, T0+1m) closed: its machine and site records were emitted, so their lag was measured.
         assertThat(only(metrics, "plantstream_kpi_emission_lag_seconds_max{task=", topics.machineKpi1m().name()))
             .isFinite();

@@ -1,0 +1,154 @@
+package io.plantstream.streams;
+
+import static io.plantstream.avro.EquipmentState.PRODUCTIVE;
+import static io.plantstream.avro.EquipmentState.STANDBY;
+import static io.plantstream.avro.UnitOutcome.FAIL;
+import static io.plantstream.testing.TestMachine.T0;
+import static io.plantstream.testing.TestMachine.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.plantstream.avro.EquipmentState;
+import io.plantstream.avro.TelemetryEvent;
+import io.plantstream.testing.TestMachine;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The pending events of a partition: their order, what they keep, duplicates, the store. */
+class PendingEventsTest {
+
+  private final TestMachine litho = TestMachine.of("tsmc-phx", "tsmc-phx-litho", "tsmc-phx-litho-euv-01");
+  private final TestMachine etch = TestMachine.of("tsmc-phx", "tsmc-phx-etch", "tsmc-phx-etch-etch-01");
+  private KeyValueStore<Long, byte[]> store;
+  private PendingEvents pending;
+  private long offset;
+
+  @BeforeEach
+  void init() {
+    MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
+    store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("pending"), Serdes.Long(), Serdes.ByteArray())
+        .withLoggingDisabled().build();
+    store.init(context.getStateStoreContext(), store);
+    pending = new PendingEvents(store);
+  }
+
+  @Test
+  void eachMachineKeepsItsEventsInEventTimeThenOffsetOrderWhateverTheArrival() {
+    add(litho.heartbeat(PRODUCTIVE, at(T0, "20s")));
+    add(litho.state(STANDBY, at(T0, "10s")));
+    add(etch.unit(FAIL, at(T0, "15s")));
+    add(litho.sensor("power", 1.0, at(T0, "10s")));
+
+    PendingEvents.Machine scanner = pending.of(litho.id());
+    assertThat(times(scanner)).containsExactly(at(T0, "10s").toEpochMilli(), at(T0, "10s").toEpochMilli(),
+        at(T0, "20s").toEpochMilli());
+    // Same time: offset order, the state change (offset 1) before the reading (offset 3).
+    assertThat(scanner.kind(0)).isEqualTo(PendingEvents.Kind.STATE);
+    assertThat(scanner.state(0)).isEqualTo(STANDBY);
+    assertThat(scanner.kind(1)).isEqualTo(PendingEvents.Kind.SENSOR);
+    assertThat(scanner.state(1)).isNull();
+    assertThat(scanner.kind(2)).isEqualTo(PendingEvents.Kind.HEARTBEAT);
+    assertThat(pending.of(etch.id()).kind(0)).isEqualTo(PendingEvents.Kind.UNIT_FAIL);
+  }
+
+  @Test
+  void aDuplicateHasTheIdMachineAndTimeOfAPendingEvent() {
+    TelemetryEvent unit = litho.unit(FAIL, at(T0, "10s"));
+    add(unit);
+
+    assertThat(isDuplicate(unit)).isTrue();
+    TelemetryEvent sameIdLater = TelemetryEvent.newBuilder(unit).setEventTime(at(T0, "11s")).build();
+    assertThat(isDuplicate(sameIdLater)).as("another time: another event").isFalse();
+    TelemetryEvent sameTimeOtherId = TelemetryEvent.newBuilder(unit).setEventId("other").build();
+    assertThat(isDuplicate(sameTimeOtherId)).isFalse();
+    TelemetryEvent otherMachine = TelemetryEvent.newBuilder(unit).setMachineId(etch.id()).build();
+    assertThat(isDuplicate(otherMachine)).isFalse();
+  }
+
+  @Test
+  void droppingAppliedEventsDeletesTheirStoreEntriesOneEach() {
+    for (int second = 0; second < 100; second++) {
+      add(litho.sensor("power", second, at(T0, second + "s")));
+    }
+    assertThat(storeKeys()).hasSize(100);
+
+    PendingEvents.Machine scanner = pending.of(litho.id());
+    int before = scanner.countBefore(at(T0, "60s").toEpochMilli());
+    pending.drop(scanner, before);
+
+    assertThat(before).isEqualTo(60);
+    assertThat(scanner.size()).isEqualTo(40);
+    assertThat(scanner.time(0)).isEqualTo(at(T0, "60s").toEpochMilli());
+    assertThat(storeKeys()).hasSize(40).first().isEqualTo(60L);
+  }
+
+  @Test
+  void aReloadRestoresEverythingButWhatTheBoundaryHasPassed() {
+    add(litho.state(PRODUCTIVE, at(T0, "10s")));
+    add(litho.unit(FAIL, at(T0, "70s")));
+    add(etch.heartbeat(STANDBY, at(T0, "80s")));
+
+    PendingEvents restored = new PendingEvents(store);
+    restored.reload(at(T0, "60s").toEpochMilli());
+
+    assertThat(times(restored.of(litho.id()))).containsExactly(at(T0, "70s").toEpochMilli());
+    assertThat(restored.of(litho.id()).kind(0)).isEqualTo(PendingEvents.Kind.UNIT_FAIL);
+    assertThat(restored.of(etch.id()).state(0)).isEqualTo(EquipmentState.STANDBY);
+    assertThat(restored.newestTime()).isEqualTo(at(T0, "80s").toEpochMilli());
+    // The entry its tombstone did not bring back goes with the next applied events.
+    restored.drop(restored.of(etch.id()), 1);
+    assertThat(storeKeys()).containsExactly(1L);
+  }
+
+  @Test
+  void machinesQuietSinceTheHorizonWithNothingPendingAreForgotten() {
+    add(litho.state(PRODUCTIVE, at(T0, "10s")));
+    add(etch.state(PRODUCTIVE, at(T0, "50s")));
+    pending.drop(pending.of(litho.id()), 1);
+    pending.drop(pending.of(etch.id()), 1);
+
+    assertThat(pending.machinesAcceptedAfter(at(T0, "20s").toEpochMilli())).isEqualTo(1);
+    pending.forgetQuietSince(at(T0, "20s").toEpochMilli());
+
+    assertThat(pending.of(litho.id())).isNull();
+    assertThat(pending.of(etch.id())).isNotNull();
+  }
+
+  @Test
+  void idHashesSpreadOverAllBits() {
+    long a = PendingEvents.idHash("tsmc-phx-litho-euv-01#1");
+    long b = PendingEvents.idHash("tsmc-phx-litho-euv-01#2");
+    assertThat(a).isNotEqualTo(b);
+    assertThat(Long.bitCount(a ^ b)).as("one character apart, about half the bits differ").isBetween(16, 48);
+  }
+
+  private void add(TelemetryEvent event) {
+    pending.add(event, offset++, PendingEvents.idHash(event.getEventId()));
+  }
+
+  private boolean isDuplicate(TelemetryEvent event) {
+    return pending.isDuplicate(event, PendingEvents.idHash(event.getEventId()));
+  }
+
+  private static List<Long> times(PendingEvents.Machine machine) {
+    List<Long> times = new ArrayList<>();
+    for (int i = 0; i < machine.size(); i++) {
+      times.add(machine.time(i));
+    }
+    return times;
+  }
+
+  private List<Long> storeKeys() {
+    List<Long> keys = new ArrayList<>();
+    try (KeyValueIterator<Long, byte[]> all = store.all()) {
+      all.forEachRemaining(entry -> keys.add(entry.key));
+    }
+    return keys;
+  }
+}
