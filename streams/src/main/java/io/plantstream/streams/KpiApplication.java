@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -157,10 +158,15 @@ public final class KpiApplication implements AutoCloseable {
     return Optional.ofNullable(applicationServer);
   }
 
-  /** Stops processing, committing what was processed. */
+  /**
+   * Stops processing, committing what was processed, and leaves the group: the other instances take
+   * this one's tasks over at once, and an instance started again on the same application id does not
+   * wait for the group to time this one out.
+   */
   @Override
   public void close() {
     closing = true;
-    streams.close(Duration.ofSeconds(30));
+    streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+        .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
   }
 }

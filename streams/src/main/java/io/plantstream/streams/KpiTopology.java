@@ -105,16 +105,20 @@ public final class KpiTopology {
         Consumed.with(machines.keySerde(), machines.valueSerde()).withName("machines-source"),
         MachineDirectory.Updater::new);
 
-    builder.addStateStore(inMemory(MachineTimelineProcessor.TIMELINE_STORE, Serdes.String(), Topics.TIMELINE_SERDE));
+    // Stores whose keys are overwritten often are cached: the changelog gets a key's last value per commit.
+    builder.addStateStore(inMemory(MachineTimelineProcessor.TIMELINE_STORE, Serdes.String(), Topics.TIMELINE_SERDE)
+        .withCachingEnabled());
     builder.addStateStore(inMemory(MachineTimelineProcessor.PENDING_STORE, Serdes.Long(), Serdes.ByteArray())
         .withLoggingEnabled(PENDING_CHANGELOG));
     builder.addStateStore(inMemory(MachineTimelineProcessor.HELD_STORE, Serdes.Long(), Serdes.ByteArray()));
-    builder.addStateStore(inMemory(MachineTimelineProcessor.CLOCK_STORE, Serdes.String(), Serdes.Long()));
+    builder.addStateStore(inMemory(MachineTimelineProcessor.CLOCK_STORE, Serdes.String(), Serdes.Long())
+        .withCachingEnabled());
     builder.addStateStore(inMemory(MachineTimelineProcessor.REVISION_STORE, Serdes.String(), Serdes.Integer()));
     for (String site : new String[] {SITE_1M_STORE, SITE_1H_STORE}) {
-      builder.addStateStore(inMemory(site, Serdes.String(), Topics.SITE_KPI_SERDE));
+      builder.addStateStore(inMemory(site, Serdes.String(), Topics.SITE_KPI_SERDE).withCachingEnabled());
       builder.addStateStore(persistent(site + SiteKpiProcessor.PARTS_SUFFIX, Topics.MACHINE_KPI_SERDE));
-      builder.addStateStore(inMemory(site + SiteKpiProcessor.MARKS_SUFFIX, Serdes.String(), Serdes.Long()));
+      builder.addStateStore(inMemory(site + SiteKpiProcessor.MARKS_SUFFIX, Serdes.String(), Serdes.Long())
+          .withCachingEnabled());
     }
 
     Topic<String, TelemetryEvent> telemetry = topics.telemetry();
