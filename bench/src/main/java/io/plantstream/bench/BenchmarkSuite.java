@@ -1,13 +1,12 @@
 package io.plantstream.bench;
 
+import static io.plantstream.bench.BenchmarkReport.percent;
+import static io.plantstream.bench.BenchmarkReport.row;
+
 import io.plantstream.broker.EmbeddedKafkaBroker;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -41,23 +40,13 @@ public final class BenchmarkSuite {
 
   /** Runs the suite; options {@code --quick}, {@code --out FILE}, {@code --app-jar JAR}. */
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new HashMap<>();
-    boolean quick = false;
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--quick")) {
-        quick = true;
-      } else if (Set.of("--out", "--app-jar").contains(args[i]) && i + 1 < args.length) {
-        options.put(args[i], args[++i]);
-      } else {
-        System.err.println("usage: run-all.sh [--quick] [--out FILE] [--app-jar JAR]");
-        System.exit(2);
-      }
-    }
+    Map<String, String> options = BenchmarkOptions.parse(args, Set.of("--out", "--app-jar"), Set.of("--quick"),
+        "run-all.sh [--quick] [--out FILE] [--app-jar JAR]");
+    boolean quick = options.containsKey("--quick");
     Instant started = Instant.now();
-    Path out = Path.of(options.getOrDefault("--out", "bench/results/benchmark-"
-        + DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmm'Z'").withZone(ZoneOffset.UTC).format(started) + ".md"));
+    Path out = Path.of(options.getOrDefault("--out", BenchmarkReport.defaultOut("benchmark", started).toString()));
     Path appJar = Path.of(options.getOrDefault("--app-jar", "app/target/plantstream.jar"));
-    String command = System.getenv().getOrDefault("BENCH_COMMAND", "BenchmarkSuite " + String.join(" ", args));
+    String command = BenchmarkReport.command("BenchmarkSuite", args);
     printMachine();
 
     String records = quick ? "100000" : "1000000";
@@ -115,20 +104,10 @@ public final class BenchmarkSuite {
         "cap " + UpdatesLatency.HEAP_CAP.substring(4), "–", "≤ 512 MB", latency.peakHeapMb() <= 512));
     rows.add(row("streams RSS, five default sites", latency.peakRssMb() + " MB", "–", "–", "–", null));
 
-    StringBuilder report = new StringBuilder();
-    report.append("## Benchmark run ").append(DateTimeFormatter.ISO_INSTANT.format(started.truncatedTo(ChronoUnit.SECONDS)))
-        .append(quick ? " (quick: small sizes, not for quoting)" : "").append("\n\n");
-    report.append("- machine: ").append(machine()).append('\n');
-    report.append("- command: `").append(command).append("`\n");
-    report.append("- one embedded KRaft broker in the benchmark's JVM; the streams application of rows 6–8 runs "
-        + "from the packaged jar in its own JVM\n\n");
-    report.append("| figure | plantstream | ceiling, same run | ratio | goal | met |\n|---|---|---|---|---|---|\n");
-    rows.forEach(report::append);
-    System.out.println();
-    System.out.println(report);
-    Files.createDirectories(out.toAbsolutePath().getParent());
-    Files.writeString(out, report.toString());
-    System.out.println("written to " + out);
+    String report = BenchmarkReport.header("Benchmark run", started, quick, command, "one embedded KRaft broker in "
+        + "the benchmark's JVM; the streams application of rows 6–8 runs from the packaged jar in its own JVM")
+        + BenchmarkReport.TABLE_HEADER + String.join("", rows);
+    BenchmarkReport.write(out, report);
   }
 
   /** Prints the date and the machine, as every benchmark's first lines. */
@@ -171,16 +150,7 @@ public final class BenchmarkSuite {
     System.out.println("=== " + title + " ===");
   }
 
-  private static String row(String figure, String value, String ceiling, String ratio, String goal, Boolean met) {
-    String verdict = met == null ? "–" : met ? "yes" : "**no**";
-    return "| " + figure + " | " + value + " | " + ceiling + " | " + ratio + " | " + goal + " | " + verdict + " |\n";
-  }
-
   private static String rate(double perSecond) {
     return String.format(Locale.ROOT, "%,.0f records/s", perSecond);
-  }
-
-  private static String percent(double fraction) {
-    return String.format(Locale.ROOT, "%.1f %%", 100 * fraction);
   }
 }
