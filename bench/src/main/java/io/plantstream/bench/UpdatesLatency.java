@@ -181,7 +181,7 @@ public final class UpdatesLatency {
       long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
       PlantJvm.HeapPeaks heap = app.heapPeaks();
       Outcome outcome = new Outcome(capacity, summary.events() / loadSeconds,
-          sorted.length, uncounted, percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.99) / 1e6,
+          sorted.length, uncounted, Percentile.of(sorted, 0.50) / 1e6, Percentile.of(sorted, 0.99) / 1e6,
           (sorted.length == 0 ? 0 : sorted[sorted.length - 1]) / 1e6, heap.peakMb(), liveHeapMb, rssKb / 1024);
       System.out.printf(Locale.ROOT, "latency over %,d units (%,d not counted at the end): p50 %.0f ms, p99 %.0f ms, "
           + "max %.0f ms; steady load achieved %,.0f events/s%n", outcome.units(), uncounted, outcome.p50(),
@@ -326,13 +326,5 @@ public final class UpdatesLatency {
           + (total - done[1]) + " events left");
     }
     return (total - quarter[1]) / Math.max(1e-9, (done[0] - quarter[0]) / 1e9);
-  }
-
-  private static double percentile(long[] sorted, double fraction) {
-    if (sorted.length == 0) {
-      return Double.NaN;
-    }
-    int index = (int) Math.ceil(fraction * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
   }
 }
