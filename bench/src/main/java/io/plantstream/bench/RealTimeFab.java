@@ -20,9 +20,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -32,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -44,8 +47,12 @@ import org.awaitility.core.ConditionTimeoutException;
  * --speed 1} in a JVM of its own, the embedded broker in this one, and {@code plant aggregate
  * --http-port} from the packaged jar in a third ({@value ScaleCurve#HEAP_CAP}, GC log), for
  * {@code --duration} of simulated (and so wall-clock) time. The simulator starts its simulated
- * clock at the wall clock's second when it starts and paces each event to its due time, so event
- * times track the wall clock, a little behind by its own start-up; that offset is measured and shown.
+ * clock at the wall clock's second when it starts and paces from its first event, which it
+ * publishes after the machines: event times track the wall clock, behind it by a fixed start-up
+ * offset of a second or few. That offset (the simulator's smallest distance behind the wall clock
+ * over the run) is measured and taken out of the figures the goals judge, because a real plant
+ * stamps events as they happen; what the simulator falls behind beyond it still counts, and the
+ * raw wall-clock figures are reported too.
  *
  * <ul>
  *   <li><b>input rate</b>: events the simulator published over the simulated time they span;
@@ -53,8 +60,8 @@ import org.awaitility.core.ConditionTimeoutException;
  *       application's telemetry partitions ({@code plantstream_stream_time_seconds} on its
  *       {@code /metrics}, the largest accepted event time per partition), counted from the first
  *       second all 12 partitions report until the simulator's last event; the simulator's own
- *       distance behind the wall clock ({@code plantstream_simulator_simulated_time_seconds}) is
- *       part of it and shown apart;
+ *       distance behind the wall clock ({@code plantstream_simulator_simulated_time_seconds}) gives
+ *       the start-up offset;
  *   <li><b>final site records</b>: a {@code read_committed} consumer of the site 1-minute topic
  *       notes when the first record with {@code final: true} of each site and minute arrives; its
  *       delay is that wall-clock arrival minus the window's end. Every window ending at least the
@@ -155,86 +162,118 @@ public final class RealTimeFab {
    * @param nanos when it was taken, {@link System#nanoTime()}
    * @param lagSeconds wall clock minus the lowest stream time; NaN until every partition reports one
    * @param simulatorBehindSeconds wall clock minus the simulator's newest event time; NaN before its first
+   * @param emissionLagMax the application's own largest window end to emission time, seconds, per KPI topic
    */
-  record Sample(long nanos, double lagSeconds, double simulatorBehindSeconds) {}
+  record Sample(long nanos, double lagSeconds, double simulatorBehindSeconds, Map<String, Double> emissionLagMax) {}
 
   /**
-   * What one run measured.
+   * What one run measured. Lags and delays are against the wall clock; {@link #startOffsetMillis}
+   * is subtracted from them where they are judged (see {@link RealTimeFab}).
    *
    * @param plant the plant that ran
    * @param machines its machines
    * @param duration the simulated time asked for
    * @param events events the simulator published
    * @param inputRate those events over the simulated time they span, per second
-   * @param lagMillis lag samples while the simulator ran, every partition reporting, ms, sorted
+   * @param lagMillis wall clock minus the lowest stream time, each second while the simulator ran with every
+   *     partition reporting, ms, sorted
    * @param firstLagAfterSeconds seconds from the simulator's start to the first such sample
    * @param simulatorBehindMillis the simulator's distance behind the wall clock at the same samples, ms, sorted
    * @param windowsExpected site minutes that had to get a final record
-   * @param finalDelayMillis delay of each final record that came, ms, sorted
+   * @param finalDelayMillis wall-clock arrival minus window end of each final record that came, ms, sorted
+   * @param emissionLagMax the application's own largest window end to emission time while the simulator ran,
+   *     seconds, per KPI topic ({@code plantstream_kpi_emission_lag_seconds_max})
    * @param peakHeapMb application's largest heap in use before a collection
    * @param liveHeapMb application's heap after a full collection at the end
    * @param peakRssMb application's peak resident set
    */
   record Outcome(String plant, int machines, Duration duration, long events, double inputRate, long[] lagMillis,
       double firstLagAfterSeconds, long[] simulatorBehindMillis, int windowsExpected, long[] finalDelayMillis,
-      long peakHeapMb, long liveHeapMb, long peakRssMb) {
+      Map<String, Double> emissionLagMax, long peakHeapMb, long liveHeapMb, long peakRssMb) {
+
+    /**
+     * The simulator's start-up offset: its smallest distance behind the wall clock over the run, ms
+     * (0 if never sampled). Event times trail the wall clock by it from the first event on.
+     */
+    double startOffsetMillis() {
+      return simulatorBehindMillis.length == 0 ? 0 : Math.max(0, simulatorBehindMillis[0]);
+    }
 
     /** Expected site minutes without a final record. */
     int missing() {
       return windowsExpected - finalDelayMillis.length;
     }
 
+    /** The lag's goal: never above 5 s, the simulator's start-up offset taken out. */
     boolean lagMet() {
-      return lagMillis.length > 0 && lagMillis[lagMillis.length - 1] <= LAG_GOAL_SECONDS * 1000;
+      return lagMillis.length > 0 && max(lagMillis) - startOffsetMillis() <= LAG_GOAL_SECONDS * 1000;
     }
 
+    /** The final records' goal: every one, each within the grace plus 2 s, the simulator's start-up offset taken out. */
     boolean finalsMet() {
       return windowsExpected > 0 && missing() == 0
-          && finalDelayMillis[finalDelayMillis.length - 1] <= GRACE.plus(FINAL_MARGIN).toMillis();
+          && max(finalDelayMillis) - startOffsetMillis() <= GRACE.plus(FINAL_MARGIN).toMillis();
     }
 
     /** The rows of the report's table of figures against goals. */
     List<String> rows() {
       String plantText = String.format(Locale.ROOT, "%,d machines (%s)", machines, plant);
+      String offset = "simulator's start-up offset " + seconds(startOffsetMillis()) + " taken out";
       return List.of(
           row("real time: input rate", String.format(Locale.ROOT, "%,.0f events/s", inputRate),
               plantText + ", " + Durations.format(duration) + " at speed 1", "–", "–", null),
-          row("real time: lag behind the wall clock", String.format(Locale.ROOT, "max %s, p99 %s (%d samples)",
-                  seconds(max(lagMillis)), seconds(Percentile.of(lagMillis, 0.99)), lagMillis.length),
-              "simulator itself behind by max " + seconds(max(simulatorBehindMillis)), "–",
-              "≤ " + (long) LAG_GOAL_SECONDS + " s", lagMet()),
+          row("real time: lag", String.format(Locale.ROOT, "max %s, p99 %s (%d samples; against the wall clock max %s)",
+                  net(max(lagMillis)), net(Percentile.of(lagMillis, 0.99)), lagMillis.length, seconds(max(lagMillis))),
+              offset, "–", "≤ " + (long) LAG_GOAL_SECONDS + " s", lagMet()),
           row("real time: final site record after its window's end", String.format(Locale.ROOT,
-                  "p50 %s, p99 %s, max %s (%d site minutes, %d missing)", seconds(Percentile.of(finalDelayMillis, 0.5)),
-                  seconds(Percentile.of(finalDelayMillis, 0.99)), seconds(max(finalDelayMillis)),
-                  windowsExpected, missing()),
-              "grace " + GRACE.toSeconds() + " s", "–",
-              "≤ " + GRACE.plus(FINAL_MARGIN).toSeconds() + " s, none missing", finalsMet()),
+                  "p50 %s, p99 %s, max %s (%d site minutes, %d missing; against the wall clock max %s)",
+                  net(Percentile.of(finalDelayMillis, 0.5)), net(Percentile.of(finalDelayMillis, 0.99)),
+                  net(max(finalDelayMillis)), windowsExpected, missing(), seconds(max(finalDelayMillis))),
+              offset, "–", "≤ " + GRACE.plus(FINAL_MARGIN).toSeconds() + " s, none missing", finalsMet()),
           row("real time: streams heap and RSS", String.format(Locale.ROOT, "peak %d MB in use, %s live after a "
                   + "full GC, RSS %s", peakHeapMb, mb(liveHeapMb), mb(peakRssMb)), "cap " + ScaleCurve.HEAP_CAP.substring(4),
               "–", "–", null));
     }
 
-    /** How each figure was measured, with the simulator's offset and the sampling. */
+    /** How each figure was measured, against the wall clock and with the simulator's start-up offset taken out. */
     String details() {
       return String.format(Locale.ROOT, """
           ### Fab-scale plant in real time: %,d machines (%s), %s at speed 1
 
           - **input**: %,d events published by `plant simulate --speed 1` (seed 42), over the simulated time they \
           span: %,.0f events/s.
+          - **simulator's start-up offset**: `plant simulate` starts simulated time at the wall clock's second \
+          when it starts and paces from its first event, which it publishes after the machines, so event times \
+          trail the wall clock by a fixed offset from the start: %s here, its smallest distance behind the wall \
+          clock (`plantstream_simulator_simulated_time_seconds`, every second; p50 %s, max %s). A real plant \
+          stamps events as they happen, so the goals are judged with this offset taken out; anything the \
+          simulator falls behind beyond it (a loaded machine) still counts.
           - **lag**: sampled every second from `/metrics` of `plant aggregate`: wall-clock now minus the lowest \
           `plantstream_stream_time_seconds` (largest accepted event time) over the 12 telemetry partitions, from \
-          the first second all of them report (%s after the simulator started) to its last event: p50 %s, p99 %s, \
-          max %s over %d samples. The simulator's own distance behind the wall clock (its start-up: it starts \
-          simulated time at the second it starts, and paces from its first event) is part of that: p50 %s, max %s.
+          the first second all of them report (%s after the simulator started) to its last event, %d samples. \
+          Offset taken out: p50 %s, p99 %s, max %s; against the wall clock: p50 %s, p99 %s, max %s.
           - **final site records**: wall-clock arrival of the first `final: true` record of each site and minute \
           on the site 1-minute topic (`read_committed`) minus the window's end, for every window ending at least \
-          the grace (%d s) before the last event: p50 %s, p99 %s, max %s; %d of %d site minutes had none %d s after \
-          the simulator ended. The goal is the grace plus %d s.
-          """, machines, plant, Durations.format(duration), events, inputRate, seconds(firstLagAfterSeconds * 1000),
+          the grace (%d s) before the last event; %d of %d site minutes had none %d s after the simulator ended. \
+          Offset taken out: p50 %s, p99 %s, max %s; against the wall clock: p50 %s, p99 %s, max %s. The goal is \
+          the grace plus %d s. The application's own largest time from a window's end (event time) to the \
+          emission of its record while the simulator ran (`plantstream_kpi_emission_lag_seconds_max`, Kafka \
+          Streams' end-to-end latency at each sink): %s.
+          """, machines, plant, Durations.format(duration), events, inputRate, seconds(startOffsetMillis()),
+          seconds(Percentile.of(simulatorBehindMillis, 0.5)), seconds(max(simulatorBehindMillis)),
+          seconds(firstLagAfterSeconds * 1000), lagMillis.length,
+          net(Percentile.of(lagMillis, 0.5)), net(Percentile.of(lagMillis, 0.99)), net(max(lagMillis)),
           seconds(Percentile.of(lagMillis, 0.5)), seconds(Percentile.of(lagMillis, 0.99)), seconds(max(lagMillis)),
-          lagMillis.length, seconds(Percentile.of(simulatorBehindMillis, 0.5)), seconds(max(simulatorBehindMillis)),
-          GRACE.toSeconds(), seconds(Percentile.of(finalDelayMillis, 0.5)), seconds(Percentile.of(finalDelayMillis, 0.99)),
-          seconds(max(finalDelayMillis)), missing(), windowsExpected, FINAL_WAIT.toSeconds(), FINAL_MARGIN.toSeconds());
+          GRACE.toSeconds(), missing(), windowsExpected, FINAL_WAIT.toSeconds(),
+          net(Percentile.of(finalDelayMillis, 0.5)), net(Percentile.of(finalDelayMillis, 0.99)), net(max(finalDelayMillis)),
+          seconds(Percentile.of(finalDelayMillis, 0.5)), seconds(Percentile.of(finalDelayMillis, 0.99)),
+          seconds(max(finalDelayMillis)), FINAL_MARGIN.toSeconds(),
+          emissionLagMax.isEmpty() ? "none reported" : emissionLagMax.entrySet().stream().map(topic -> String.format(
+              Locale.ROOT, "%s %.1f s", topic.getKey(), topic.getValue())).collect(Collectors.joining(", ")));
+    }
+
+    private String net(double millis) {
+      return seconds(millis - startOffsetMillis());
     }
 
     private static double max(long[] sorted) {
@@ -331,11 +370,19 @@ public final class RealTimeFab {
         full.isEmpty() ? Double.NaN : (full.get(0).nanos() - simulatorStarted) / 1e9,
         full.stream().filter(sample -> !Double.isNaN(sample.simulatorBehindSeconds()))
             .mapToLong(sample -> Math.round(sample.simulatorBehindSeconds() * 1000)).sorted().toArray(),
-        expected.size(), delays, heap.peakMb(), liveHeapMb, rssMb);
-    System.out.printf(Locale.ROOT, "real time: %,.0f events/s; lag max %.1f s over %d samples; %d of %d final site "
-            + "records, max delay %.1f s%n", outcome.inputRate(), Outcome.max(outcome.lagMillis()) / 1000,
-        outcome.lagMillis().length, delays.length, expected.size(), Outcome.max(delays) / 1000);
+        expected.size(), delays, emissionLagMax(samples), heap.peakMb(), liveHeapMb, rssMb);
+    System.out.printf(Locale.ROOT, "real time: %,.0f events/s; simulator's start-up offset %.1f s; lag max %.1f s over %d "
+            + "samples; %d of %d final site records, max delay %.1f s (both against the wall clock)%n", outcome.inputRate(),
+        outcome.startOffsetMillis() / 1000, Outcome.max(outcome.lagMillis()) / 1000, outcome.lagMillis().length,
+        delays.length, expected.size(), Outcome.max(delays) / 1000);
     return outcome;
+  }
+
+  /** The largest emission lag per KPI topic over {@code samples}. */
+  private static Map<String, Double> emissionLagMax(List<Sample> samples) {
+    Map<String, Double> max = new TreeMap<>();
+    samples.forEach(sample -> sample.emissionLagMax().forEach((topic, lag) -> max.merge(topic, lag, Math::max)));
+    return max;
   }
 
   /**
@@ -359,36 +406,54 @@ public final class RealTimeFab {
   private static Sample sample(HttpClient http, int appPort, int simulatorPort) {
     long nanos = System.nanoTime();
     double now = System.currentTimeMillis() / 1000.0;
-    List<Double> streamTimes = scrape(http, appPort, "plantstream_stream_time_seconds");
-    List<Double> simulated = scrape(http, simulatorPort, "plantstream_simulator_simulated_time_seconds");
+    String app = scrape(http, appPort);
+    // The gauge reads 0 until its partition has accepted an event: such a partition reports nothing yet.
+    List<Double> streamTimes = values(app, "plantstream_stream_time_seconds").values().stream()
+        .filter(time -> time > 0).toList();
+    List<Double> simulated = List.copyOf(values(scrape(http, simulatorPort),
+        "plantstream_simulator_simulated_time_seconds").values());
     double lowest = streamTimes.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    Map<String, Double> emissionLag = new TreeMap<>();
+    // Kafka Streams reports NaN for a sink that emitted nothing in the metric's window.
+    values(app, "plantstream_kpi_emission_lag_seconds_max").forEach((labels, lag) -> {
+      if (!Double.isNaN(lag)) {
+        emissionLag.merge(label(labels, "topic"), lag, Math::max);
+      }
+    });
     return new Sample(nanos, streamTimes.size() < Topics.DEFAULT_TELEMETRY_PARTITIONS ? Double.NaN : now - lowest,
-        simulated.isEmpty() ? Double.NaN : now - simulated.get(0));
+        simulated.isEmpty() ? Double.NaN : now - simulated.get(0), emissionLag);
   }
 
-  /** The values of {@code metric} on {@code /metrics} at {@code port}; none if it does not answer within 2 s. */
-  private static List<Double> scrape(HttpClient http, int port, String metric) {
+  /** {@code /metrics} at {@code port}; empty if it does not answer within 2 s. */
+  private static String scrape(HttpClient http, int port) {
     try {
       HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
           .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200 ? values(response.body(), metric) : List.of();
+      return response.statusCode() == 200 ? response.body() : "";
     } catch (IOException noAnswer) {
-      return List.of();
+      return "";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return List.of();
+      return "";
     }
   }
 
-  /** The values of the samples of {@code metric} in Prometheus text {@code text}, in order. */
-  static List<Double> values(String text, String metric) {
-    List<Double> values = new ArrayList<>();
+  /** The samples of {@code metric} in Prometheus text {@code text}: value by label set ({@code {a="1",b="2"}}, or empty), in order. */
+  static Map<String, Double> values(String text, String metric) {
+    Map<String, Double> values = new LinkedHashMap<>();
     for (String line : text.split("\n")) {
       if (line.startsWith(metric + "{") || line.startsWith(metric + " ")) {
-        values.add(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+        int space = line.lastIndexOf(' ');
+        values.put(line.substring(metric.length(), space), Double.parseDouble(line.substring(space + 1)));
       }
     }
     return values;
+  }
+
+  /** The value of {@code name} in a label set as {@link #values} gives it; empty if absent. */
+  static String label(String labels, String name) {
+    Matcher value = Pattern.compile("[{,]" + Pattern.quote(name) + "=\"([^\"]*)\"").matcher(labels);
+    return value.find() ? value.group(1) : "";
   }
 
   private static int port(PlantJvm jvm, Pattern line, String what) throws InterruptedException {

@@ -1,6 +1,7 @@
 package io.plantstream.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.plantstream.producer.model.PlantModel;
 import java.time.Instant;
@@ -21,9 +22,20 @@ class RealTimeFabTest {
         plantstream_simulator_simulated_time_seconds 1.7647560215E9
         """;
 
-    assertThat(RealTimeFab.values(text, "plantstream_stream_time_seconds")).containsExactly(1.764756020123E9, 1.764756019E9);
-    assertThat(RealTimeFab.values(text, "plantstream_simulator_simulated_time_seconds")).containsExactly(1.7647560215E9);
+    assertThat(RealTimeFab.values(text, "plantstream_stream_time_seconds")).containsExactly(
+        entry("{partition=\"0\",task=\"0_0\"}", 1.764756020123E9), entry("{partition=\"1\",task=\"0_1\"}", 1.764756019E9));
+    assertThat(RealTimeFab.values(text, "plantstream_simulator_simulated_time_seconds"))
+        .containsExactly(entry("", 1.7647560215E9));
     assertThat(RealTimeFab.values(text, "plantstream_missing")).isEmpty();
+  }
+
+  @Test
+  void labelIsOneValueOfALabelSet() {
+    String labels = "{task=\"0_1\",topic=\"fab.kpi.site.1m\"}";
+
+    assertThat(RealTimeFab.label(labels, "topic")).isEqualTo("fab.kpi.site.1m");
+    assertThat(RealTimeFab.label(labels, "task")).isEqualTo("0_1");
+    assertThat(RealTimeFab.label(labels, "sk")).isEmpty();
   }
 
   @Test
