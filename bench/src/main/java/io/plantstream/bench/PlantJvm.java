@@ -29,6 +29,8 @@ import org.awaitility.core.ConditionTimeoutException;
 final class PlantJvm implements AutoCloseable {
 
   private static final Pattern GC_PAUSE = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+  /** The first line of a stack trace: an exception's class name and its message. */
+  private static final Pattern EXCEPTION_LINE = Pattern.compile("^(?:[a-z]\\w*\\.)+\\w*(?:Exception|Error): ");
 
   private final String name;
   private final Process process;
@@ -133,11 +135,34 @@ final class PlantJvm implements AutoCloseable {
     return lines.stream().filter(line -> pattern.matcher(line.text()).find()).toList();
   }
 
-  /** Why the process is not doing what was awaited, for an exception message: ended (and how) or still running. */
+  /**
+   * Why the process is not doing what was awaited, for a message: ended (and how) or still running,
+   * the first exception its log names after an ERROR, and where its log is.
+   */
   String describeState() {
     String state = process.isAlive() ? "still running" : "ended with exit code " + process.exitValue();
     return name + " (pid " + process.pid() + ") " + state + (ranOutOfMemory() ? ", out of memory" : "")
-        + "; its log is in " + workDir;
+        + firstLoggedError().map(error -> ", first error logged: " + error).orElse("") + "; its log is in " + workDir;
+  }
+
+  /**
+   * The first exception line ({@code some.Exception: message}) of its log file after its first
+   * ERROR line: usually the root of a failure, which the console's one-line message leaves out.
+   */
+  Optional<String> firstLoggedError() {
+    Path log = workDir.resolve("plantstream.log");
+    try {
+      boolean afterError = false;
+      for (String line : Files.readAllLines(log)) {
+        afterError |= line.contains(" ERROR ");
+        if (afterError && EXCEPTION_LINE.matcher(line).find()) {
+          return Optional.of(line.length() > 300 ? line.substring(0, 300) + "..." : line);
+        }
+      }
+    } catch (IOException unreadable) {
+      // no log to quote: the state and the path say enough
+    }
+    return Optional.empty();
   }
 
   /** True if it printed that it ran out of memory. */

@@ -355,7 +355,8 @@ public final class ScaleCurve {
           continue;
         }
         boolean goal = size.times() >= RATE_GOAL_FROM_TIMES;
-        double ratio = reference.map(r -> size.catchUp().rate() / r.catchUp().rate()).orElse(Double.NaN);
+        double ratio = size.catchUp().status() == Status.FAILED ? Double.NaN
+            : reference.map(r -> size.catchUp().rate() / r.catchUp().rate()).orElse(Double.NaN);
         Boolean met = !goal ? null
             : size.catchUp().status() == Status.CAUGHT_UP && reference.isPresent() && ratio >= RATE_GOAL;
         rows.add(row("catch-up rate, " + size.label(), catchUpText(size), ceiling,
@@ -409,7 +410,8 @@ public final class ScaleCurve {
                 + "| %s | %s | %s | %s | %s | %s |%n",
             size.label(), Durations.format(size.simulated().truncatedTo(ChronoUnit.SECONDS)), size.events(), size.inputBytes() / 1e6,
             catchUpStatus(catchUp), catchUp.rate(),
-            reference.map(r -> percent(catchUp.rate() / r.catchUp().rate())).orElse("–"),
+            catchUp.status() == Status.FAILED ? "–"
+                : reference.map(r -> percent(catchUp.rate() / r.catchUp().rate())).orElse("–"),
             size.changelogRatio(), size.repartitionRatio(), size.peakHeapMb(), mb(size.liveHeapMb()),
             livePerThousand(size), mb(size.peakRssMb()), seconds(size.freshStartSeconds()),
             size.restart() == null ? "–" : seconds(size.restart().seconds()) + (size.restart().running() ? "" : " (not RUNNING)")
