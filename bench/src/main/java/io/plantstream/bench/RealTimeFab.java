@@ -79,8 +79,8 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 public final class RealTimeFab {
 
-  /** The plant of the goal, once the producer's fab-scale sample is there. */
-  static final Path FAB_SCALE = Path.of("samples/fab-scale.yaml");
+  /** Where the fab-scale sample plant of the goal is, from the repository's root. */
+  static final String FAB_SCALE_PATH = "samples/fab-scale.yaml";
 
   private static final Duration GRACE = Duration.ofSeconds(30);
   private static final double LAG_GOAL_SECONDS = 5;
@@ -122,7 +122,7 @@ public final class RealTimeFab {
       Path file = RepeatedPlantFile.write(times, Files.createTempFile("plantstream-plant-x" + times + "-", ".yaml"));
       return new RealTimeFab(file, "default plant, lines ×" + times, duration, appJar);
     }
-    Path file = Path.of(options.getOrDefault("--plant", FAB_SCALE.toString()));
+    Path file = Path.of(options.getOrDefault("--plant", FAB_SCALE_PATH));
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("no plant file " + file + "; give --plant FILE or --lines-repeated N");
     }
