@@ -42,10 +42,12 @@ import org.awaitility.core.ConditionTimeoutException;
  *   <li><b>catch-up rate</b>: the events committed after the first poll that saw any committed offset
  *       of the group on the telemetry topic, over the time from that poll to the one that saw every
  *       input offset committed (Admin, every 200 ms);
- *   <li><b>changelog bytes per input byte</b>: the size on disk of the application's
- *       {@code *-changelog} topics over that of the telemetry topic ({@code describeLogDirs}), and
- *       repartition bytes per input byte, from the broker's bytes-in meter because Kafka Streams
- *       purges repartition records once committed;
+ *   <li><b>changelog bytes per input byte</b>: the bytes appended to the application's
+ *       {@code *-changelog} topics over those appended to the telemetry topic (the broker's
+ *       per-topic bytes-in meter), and the same for its repartition topics. Sizes on disk
+ *       ({@code describeLogDirs}) are reported too, but they undercount what was written: the log
+ *       cleaner compacts a changelog once it rolls a segment, and Kafka Streams purges committed
+ *       repartition records;
  *   <li><b>heap</b>: peak in use (GC log), live after {@code jcmd GC.run} at the end, live per 1,000
  *       machines above the default plant's;
  *   <li><b>restore</b>: the application is stopped as Ctrl-C does (SIGTERM), started again on the
@@ -161,28 +163,40 @@ public final class ScaleCurve {
    * @param machines machines of the plant
    * @param events events pre-loaded
    * @param simulated simulated time the events span
-   * @param inputBytes size of the telemetry topic on disk
+   * @param inputBytes bytes appended to the telemetry topic
+   * @param inputBytesOnDisk size of the telemetry topic on disk
    * @param freshStartSeconds seconds from starting the application's JVM to RUNNING, fresh; NaN if it never ran
    * @param catchUp the catch-up
-   * @param changelogBytes size on disk of the application's changelog topics at the end
+   * @param changelogBytes bytes appended to the application's changelog topics
+   * @param changelogBytesOnDisk size on disk of its changelog topics at the end
    * @param repartitionBytes bytes appended to its repartition topics
    * @param peakHeapMb largest heap in use before a collection, MB
    * @param liveHeapMb heap left by a full collection at the end, MB; -1 if not measured
    * @param peakRssMb peak resident set, MB; -1 if not measured
    * @param restart the restart on the same state, null if not run
    */
-  record Size(int times, int machines, long events, Duration simulated, long inputBytes, double freshStartSeconds,
-      CatchUp catchUp, long changelogBytes, long repartitionBytes, long peakHeapMb, long liveHeapMb, long peakRssMb,
-      Restart restart) {
+  record Size(int times, int machines, long events, Duration simulated, long inputBytes, long inputBytesOnDisk,
+      double freshStartSeconds, CatchUp catchUp, long changelogBytes, long changelogBytesOnDisk, long repartitionBytes,
+      long peakHeapMb, long liveHeapMb, long peakRssMb, Restart restart) {
 
-    /** Input bytes the application processed: all, or the committed share after a timeout. */
-    double processedInputBytes() {
-      return inputBytes * (double) catchUp.committed() / events;
+    /** The committed share of the input: all of it, or less after a timeout or a failure. */
+    double processedShare() {
+      return (double) catchUp.committed() / events;
     }
 
-    /** Changelog bytes per processed input byte. */
+    /** Input bytes the application processed. */
+    double processedInputBytes() {
+      return inputBytes * processedShare();
+    }
+
+    /** Changelog bytes written per processed input byte written. */
     double changelogRatio() {
       return changelogBytes / processedInputBytes();
+    }
+
+    /** Changelog bytes on disk per processed input byte on disk. */
+    double changelogOnDiskRatio() {
+      return changelogBytesOnDisk / (inputBytesOnDisk * processedShare());
     }
 
     /** Repartition bytes per processed input byte. */
@@ -204,9 +218,10 @@ public final class ScaleCurve {
       for (int times : sizes) {
         Size size = measure(broker, admin, times);
         measured.add(size);
-        System.out.printf(Locale.ROOT, "×%d done: %s, %,.0f events/s, changelog %.2f B and repartition %.2f B per "
-            + "input byte, live heap %d MB%n", times, size.catchUp().status(), size.catchUp().rate(),
-            size.changelogRatio(), size.repartitionRatio(), size.liveHeapMb());
+        System.out.printf(Locale.ROOT, "×%d done: %s, %,.0f events/s, changelog %.2f B (%.2f B on disk) and "
+            + "repartition %.2f B per input byte, live heap %d MB%n", times, size.catchUp().status(),
+            size.catchUp().rate(), size.changelogRatio(), size.changelogOnDiskRatio(), size.repartitionRatio(),
+            size.liveHeapMb());
       }
     }
     return new Outcome(events, timeout, measured);
@@ -221,9 +236,11 @@ public final class ScaleCurve {
     SimulationSummary preloaded = BenchTopics.preload(Map.of("bootstrap.servers", broker.bootstrapServers()), topics,
         new PlantSimulator(model, SEED, START, Set.of()), RunLimit.events(events));
     Duration simulated = Duration.between(preloaded.firstEventTime(), preloaded.lastEventTime());
-    long inputBytes = BenchTopics.sizes(admin).getOrDefault(topics.telemetry().name(), 0L);
-    System.out.printf(Locale.ROOT, "×%d, %,d machines: pre-loaded %,d events (%s simulated), %,d bytes on disk%n",
-        times, machines, preloaded.events(), Durations.format(simulated.truncatedTo(ChronoUnit.SECONDS)), inputBytes);
+    long inputBytes = BenchTopics.bytesAppended(topics.telemetry().name());
+    long inputBytesOnDisk = BenchTopics.sizes(admin).getOrDefault(topics.telemetry().name(), 0L);
+    System.out.printf(Locale.ROOT, "×%d, %,d machines: pre-loaded %,d events (%s simulated), %,d bytes (%,d on disk)%n",
+        times, machines, preloaded.events(), Durations.format(simulated.truncatedTo(ChronoUnit.SECONDS)), inputBytes,
+        inputBytesOnDisk);
 
     String applicationId = "bench-scale-x" + times + "-" + System.nanoTime();
     Path work = Files.createTempDirectory("plantstream-scale-x" + times + "-");
@@ -233,6 +250,7 @@ public final class ScaleCurve {
       double freshStart = Double.NaN;
       CatchUp catchUp;
       long changelogBytes = 0;
+      long changelogBytesOnDisk = 0;
       long repartitionBytes = 0;
       PlantJvm.HeapPeaks heap;
       long liveHeapMb = -1;
@@ -248,7 +266,8 @@ public final class ScaleCurve {
         }
         for (Map.Entry<String, Long> topic : BenchTopics.sizes(admin).entrySet()) {
           if (topic.getKey().startsWith(applicationId + "-") && topic.getKey().endsWith("-changelog")) {
-            changelogBytes += topic.getValue();
+            changelogBytes += BenchTopics.bytesAppended(topic.getKey());
+            changelogBytesOnDisk += topic.getValue();
           } else if (topic.getKey().startsWith(applicationId + "-") && topic.getKey().endsWith("-repartition")) {
             repartitionBytes += BenchTopics.bytesAppended(topic.getKey());
           }
@@ -256,13 +275,15 @@ public final class ScaleCurve {
         if (app.isAlive()) {
           rssMb = app.peakRssKb() / 1024;
           liveHeapMb = app.liveHeapMb();
-          app.stop(Duration.ofMinutes(2));
+          if (!app.stop(Duration.ofMinutes(2))) {
+            System.out.printf(Locale.ROOT, "×%d did not stop within 2 min of SIGTERM and was killed%n", times);
+          }
         }
         heap = app.heapPeaks();
       }
       Restart restart = catchUp.status() == Status.FAILED ? null : restart(admin, applicationId, times, work, aggregate);
-      return new Size(times, machines, preloaded.events(), simulated, inputBytes, freshStart, catchUp, changelogBytes,
-          repartitionBytes, heap.peakMb(), liveHeapMb, rssMb, restart);
+      return new Size(times, machines, preloaded.events(), simulated, inputBytes, inputBytesOnDisk, freshStart, catchUp,
+          changelogBytes, changelogBytesOnDisk, repartitionBytes, heap.peakMb(), liveHeapMb, rssMb, restart);
     } finally {
       BenchTopics.deleteWithPrefix(admin, prefix, applicationId + "-");
       Utils.delete(work.resolve("state").toFile());
@@ -372,8 +393,8 @@ public final class ScaleCurve {
         repartition.append(separator).append(String.format(Locale.ROOT, "%.2f", size.repartitionRatio()));
         changelogMet &= size.catchUp().status() != Status.FAILED && size.changelogRatio() <= CHANGELOG_GOAL;
       }
-      rows.add(row("changelog bytes per input byte", changelog.toString(), "–", "repartition " + repartition, "≤ "
-          + CHANGELOG_GOAL + " at every size", changelogMet));
+      rows.add(row("changelog bytes written per input byte", changelog.toString(), "–", "repartition " + repartition,
+          "≤ " + CHANGELOG_GOAL + " at every size", changelogMet));
       sizes.stream().filter(size -> size.times() != 1).reduce((a, b) -> b).ifPresent(largest -> {
         rows.add(row("streams heap, " + largest.label(), String.format(Locale.ROOT,
             "peak %d MB in use, %s live after a full GC; %s live per 1,000 machines", largest.peakHeapMb(),
@@ -401,18 +422,19 @@ public final class ScaleCurve {
       StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
           "### Scale curve: %,d events per size, %s bound per size%n%n", events, Durations.format(timeout)));
       out.append("| plant | simulated | input | catch-up | events/s | of default | changelog B / input B "
-          + "| repartition B / input B | peak heap | live heap | live / 1,000 machines | RSS | fresh start | restart "
-          + "| records restored |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+          + "| on disk | repartition B / input B | peak heap | live heap | live / 1,000 machines | RSS | fresh start "
+          + "| restart | records restored |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
       Optional<Size> reference = reference();
       for (Size size : sizes) {
         CatchUp catchUp = size.catchUp();
-        out.append(String.format(Locale.ROOT, "| %s | %s | %,d events, %.1f MB | %s | %,.0f | %s | %.2f | %.2f | %d MB "
+        out.append(String.format(Locale.ROOT, "| %s | %s | %,d events, %.1f MB | %s | %,.0f | %s | %.2f | %.2f | %.2f | %d MB "
                 + "| %s | %s | %s | %s | %s | %s |%n",
             size.label(), Durations.format(size.simulated().truncatedTo(ChronoUnit.SECONDS)), size.events(), size.inputBytes() / 1e6,
             catchUpStatus(catchUp), catchUp.rate(),
             catchUp.status() == Status.FAILED ? "–"
                 : reference.map(r -> percent(catchUp.rate() / r.catchUp().rate())).orElse("–"),
-            size.changelogRatio(), size.repartitionRatio(), size.peakHeapMb(), mb(size.liveHeapMb()),
+            size.changelogRatio(), size.changelogOnDiskRatio(), size.repartitionRatio(), size.peakHeapMb(),
+            mb(size.liveHeapMb()),
             livePerThousand(size), mb(size.peakRssMb()), seconds(size.freshStartSeconds()),
             size.restart() == null ? "–" : seconds(size.restart().seconds()) + (size.restart().running() ? "" : " (not RUNNING)")
                 + " (" + seconds(size.restart().groupEmptySeconds()) + ")",
@@ -427,10 +449,12 @@ public final class ScaleCurve {
           group on the telemetry topic, over the time from that poll to the one that saw every input offset \
           committed (Admin `listConsumerGroupOffsets`, every 200 ms). A size still behind when its bound passes \
           is reported *timed out*, its rate over what it had committed by then.
-          - **changelog B / input B**: size on disk of the application's `*-changelog` topics over that of the \
-          telemetry topic (`describeLogDirs`), both after the catch-up; after a timeout, over the committed share \
-          of the input. **repartition B / input B**: bytes appended to its `*-repartition` topics (the broker's \
-          `BytesInPerSec`, since Kafka Streams purges committed repartition records) over the same input bytes.
+          - **changelog B / input B**: bytes appended to the application's `*-changelog` topics over the bytes \
+          appended to the telemetry topic (the broker's `BytesInPerSec` meter of each topic), after the catch-up; \
+          after a timeout or a failure, over the committed share of the input. **on disk**: the same from the \
+          topics' sizes on disk (`describeLogDirs`), which undercount what was written once the log cleaner has \
+          compacted a changelog's rolled segments (1 GB each). **repartition B / input B**: bytes appended to its \
+          `*-repartition` topics over the input's (on disk they shrink as Kafka Streams purges committed records).
           - **peak heap**: largest heap in use before a collection in the application's GC log; **live heap**: \
           heap left by `jcmd GC.run` after the catch-up; **live / 1,000 machines**: (live − the default plant's \
           live) / (machines − the default plant's machines) × 1,000; **RSS**: peak resident set (VmHWM).
