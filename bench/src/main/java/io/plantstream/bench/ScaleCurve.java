@@ -218,10 +218,11 @@ public final class ScaleCurve {
       for (int times : sizes) {
         Size size = measure(broker, admin, times);
         measured.add(size);
-        System.out.printf(Locale.ROOT, "×%d done: %s, %,.0f events/s, changelog %.2f B (%.2f B on disk) and "
-            + "repartition %.2f B per input byte, live heap %d MB%n", times, size.catchUp().status(),
-            size.catchUp().rate(), size.changelogRatio(), size.changelogOnDiskRatio(), size.repartitionRatio(),
-            size.liveHeapMb());
+        System.out.printf(Locale.ROOT, "×%d done: %s, %,.0f events/s; changelogs %,d B written (%,d on disk), "
+            + "repartition %,d B written, input %,d B: %.2f, %.2f and %.2f B per input byte; live heap %d MB%n", times,
+            size.catchUp().status(), size.catchUp().rate(), size.changelogBytes(), size.changelogBytesOnDisk(),
+            size.repartitionBytes(), size.inputBytes(), size.changelogRatio(), size.changelogOnDiskRatio(),
+            size.repartitionRatio(), size.liveHeapMb());
       }
     }
     return new Outcome(events, timeout, measured);
