@@ -327,8 +327,8 @@ public final class ScaleCurve {
    */
   private Restart restart(Admin admin, String applicationId, int times, Path work, List<String> aggregate)
       throws Exception {
-    // Kafka Streams does not leave its group on close: its member stays until the session timeout
-    // (45 s) expires, and a restart before that waits for it. Timed apart so the restart shows the restoration.
+    // A member that does not leave its group on close stays until its session timeout (45 s), and a
+    // restart before that waits for it; timed apart, so that the restart shows the restoration.
     long stopped = System.nanoTime();
     await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> admin
         .describeConsumerGroups(List.of(applicationId)).all().get().get(applicationId).groupState() == GroupState.EMPTY);
@@ -461,9 +461,9 @@ public final class ScaleCurve {
           live) / (machines − the default plant's machines) × 1,000; **RSS**: peak resident set (VmHWM).
           - **fresh start**, **restart**: from starting the application's JVM to `streams application ... -> \
           RUNNING` in its output; the restart follows a clean stop (SIGTERM) and uses the same state directory \
-          and application id. It starts once the group is empty (in brackets, seconds after the stop): Kafka \
-          Streams does not leave its group on close, so a restart within the session timeout (45 s) would wait \
-          for the old member to expire. **records restored**: the sum of its `restoration finished: N records ... in T ms` \
+          and application id. It starts once the group is empty (in brackets, seconds after the stop): an \
+          instance that does not leave its group on close stays a member until its session timeout (45 s), and a \
+          restart within it would wait for that. **records restored**: the sum of its `restoration finished: N records ... in T ms` \
           lines.
           """);
       return out.toString();
