@@ -1,13 +1,12 @@
 package io.plantstream.bench;
 
+import static io.plantstream.bench.BenchmarkReport.percent;
+import static io.plantstream.bench.BenchmarkReport.row;
+
 import io.plantstream.broker.EmbeddedKafkaBroker;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -25,39 +24,33 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Every benchmark of the project in one run, on one embedded broker, each plantstream figure next
  * to its ceiling measured in the same run: the simulator and replay against Kafka's
  * ProducerPerformance, the KPI topology against a pass-through topology, the packaged streams
- * application's end-to-end latency at half its capacity with its heap and RSS, and the Avro codec
- * with JMH. Prints a Markdown report (machine, date, command, a table of figure, ceiling, ratio and
- * goal, then the details) and writes it to {@code --out}.
+ * application's end-to-end latency at half its capacity with its heap and RSS, its scale curve
+ * over plants up to 300 times the default ({@link ScaleCurve}), a fab-scale plant in real time
+ * ({@link RealTimeFab}), and the Avro codec with JMH. Prints a Markdown report (machine, date,
+ * command, a table of figure, ceiling, ratio and goal, then the details of the scale curve and
+ * the real-time run) and writes it to {@code --out}.
  *
  * <pre>
- * bench/run-all.sh [--quick] [--out FILE]
+ * bench/run-all.sh [--quick] [--out FILE] [--app-jar JAR] [--fab-plant FILE]
  * </pre>
  *
  * <p>{@code --quick} runs every part with small sizes, to check the suite works, not to quote.
+ * The real-time part runs {@value RealTimeFab#FAB_SCALE_PATH} (or {@code --fab-plant}); without
+ * that file it is reported as not run, and with {@code --quick} it runs a smaller plant.
  */
 public final class BenchmarkSuite {
 
   private BenchmarkSuite() {}
 
-  /** Runs the suite; options {@code --quick}, {@code --out FILE}, {@code --app-jar JAR}. */
+  /** Runs the suite; options {@code --quick}, {@code --out FILE}, {@code --app-jar JAR}, {@code --fab-plant FILE}. */
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new HashMap<>();
-    boolean quick = false;
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--quick")) {
-        quick = true;
-      } else if (Set.of("--out", "--app-jar").contains(args[i]) && i + 1 < args.length) {
-        options.put(args[i], args[++i]);
-      } else {
-        System.err.println("usage: run-all.sh [--quick] [--out FILE] [--app-jar JAR]");
-        System.exit(2);
-      }
-    }
+    Map<String, String> options = BenchmarkOptions.parse(args, Set.of("--out", "--app-jar", "--fab-plant"),
+        Set.of("--quick"), "run-all.sh [--quick] [--out FILE] [--app-jar JAR] [--fab-plant FILE]");
+    boolean quick = options.containsKey("--quick");
     Instant started = Instant.now();
-    Path out = Path.of(options.getOrDefault("--out", "bench/results/benchmark-"
-        + DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmm'Z'").withZone(ZoneOffset.UTC).format(started) + ".md"));
+    Path out = Path.of(options.getOrDefault("--out", BenchmarkReport.defaultOut("benchmark", started).toString()));
     Path appJar = Path.of(options.getOrDefault("--app-jar", "app/target/plantstream.jar"));
-    String command = System.getenv().getOrDefault("BENCH_COMMAND", "BenchmarkSuite " + String.join(" ", args));
+    String command = BenchmarkReport.command("BenchmarkSuite", args);
     printMachine();
 
     String records = quick ? "100000" : "1000000";
@@ -68,23 +61,40 @@ public final class BenchmarkSuite {
     ProducerPerfSideBySide.Comparison replay;
     KpiVsPassThrough.Outcome kpi;
     UpdatesLatency.Outcome latency;
+    ScaleCurve.Outcome scale;
+    RealTimeFab.Outcome fab = null;
+    String fabNotRun = null;
     int simulateSize;
     int replaySize;
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
-      section("1/5 simulate --speed max against ProducerPerformance");
+      section("1/7 simulate --speed max against ProducerPerformance");
       SimulateVsProducerPerf simulateBench = new SimulateVsProducerPerf(producerOptions);
       simulate = simulateBench.measure(broker);
       simulateSize = simulateBench.recordSize();
-      section("2/5 replay --speed max against ProducerPerformance");
+      section("2/7 replay --speed max against ProducerPerformance");
       ReplayVsProducerPerf replayBench = new ReplayVsProducerPerf(producerOptions);
       replay = replayBench.measure(broker);
       replaySize = replayBench.recordSize();
-      section("3/5 KPI topology against a pass-through topology");
+      section("3/7 KPI topology against a pass-through topology");
       kpi = KpiVsPassThrough.measure(broker, quick ? 1 : 4, Integer.parseInt(rounds), Instant.parse("2026-11-02T00:00:00Z"));
-      section("4/5 plant aggregate --emit updates at half capacity: latency, heap, RSS");
+      section("4/7 plant aggregate --emit updates at half capacity: latency, heap, RSS");
       latency = new UpdatesLatency(quick ? 1 : 2, quick ? 15 : 60, appJar, List.of()).measure(broker);
+      section("5/7 scale curve: plant aggregate over plants ×1, ×10, ×30, ×300");
+      scale = ScaleCurve.of(Map.of("--app-jar", appJar.toString()), quick).measure(broker);
+      section("6/7 a fab-scale plant in real time: simulator, broker and plant aggregate on this machine");
+      Map<String, String> fabOptions = new HashMap<>(Map.of("--app-jar", appJar.toString()));
+      if (options.containsKey("--fab-plant")) {
+        fabOptions.put("--plant", options.get("--fab-plant"));
+      }
+      try {
+        fab = RealTimeFab.of(fabOptions, quick).measure(broker);
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        // No plant file, or a process that did not do its part: the other figures still count.
+        fabNotRun = e.getMessage();
+        System.out.println("not run: " + fabNotRun);
+      }
     }
-    section("5/5 Avro codec (JMH)");
+    section("7/7 Avro codec (JMH)");
     Map<String, Double> codec = avroCodec(quick);
 
     List<String> rows = new ArrayList<>();
@@ -114,21 +124,20 @@ public final class BenchmarkSuite {
             latency.liveHeapMb()),
         "cap " + UpdatesLatency.HEAP_CAP.substring(4), "–", "≤ 512 MB", latency.peakHeapMb() <= 512));
     rows.add(row("streams RSS, five default sites", latency.peakRssMb() + " MB", "–", "–", "–", null));
+    rows.addAll(scale.rows());
+    if (fab != null) {
+      rows.addAll(fab.rows());
+    } else {
+      rows.add(row("real time: fab-scale plant", "not run: " + fabNotRun, "–", "–",
+          "lag ≤ 5 s, final site records ≤ 32 s", false));
+    }
 
-    StringBuilder report = new StringBuilder();
-    report.append("## Benchmark run ").append(DateTimeFormatter.ISO_INSTANT.format(started.truncatedTo(ChronoUnit.SECONDS)))
-        .append(quick ? " (quick: small sizes, not for quoting)" : "").append("\n\n");
-    report.append("- machine: ").append(machine()).append('\n');
-    report.append("- command: `").append(command).append("`\n");
-    report.append("- one embedded KRaft broker in the benchmark's JVM; the streams application of rows 6–8 runs "
-        + "from the packaged jar in its own JVM\n\n");
-    report.append("| figure | plantstream | ceiling, same run | ratio | goal | met |\n|---|---|---|---|---|---|\n");
-    rows.forEach(report::append);
-    System.out.println();
-    System.out.println(report);
-    Files.createDirectories(out.toAbsolutePath().getParent());
-    Files.writeString(out, report.toString());
-    System.out.println("written to " + out);
+    String report = BenchmarkReport.header("Benchmark run", started, quick, command, "one embedded KRaft broker in "
+        + "the benchmark's JVM; `plant aggregate` (the latency, heap, scale and real-time rows) and `plant simulate` "
+        + "(the real-time rows) run from the packaged jar, each in its own JVM")
+        + BenchmarkReport.TABLE_HEADER + String.join("", rows) + "\n" + scale.details()
+        + (fab == null ? "" : "\n" + fab.details());
+    BenchmarkReport.write(out, report);
   }
 
   /** Prints the date and the machine, as every benchmark's first lines. */
@@ -171,16 +180,7 @@ public final class BenchmarkSuite {
     System.out.println("=== " + title + " ===");
   }
 
-  private static String row(String figure, String value, String ceiling, String ratio, String goal, Boolean met) {
-    String verdict = met == null ? "–" : met ? "yes" : "**no**";
-    return "| " + figure + " | " + value + " | " + ceiling + " | " + ratio + " | " + goal + " | " + verdict + " |\n";
-  }
-
   private static String rate(double perSecond) {
     return String.format(Locale.ROOT, "%,.0f records/s", perSecond);
-  }
-
-  private static String percent(double fraction) {
-    return String.format(Locale.ROOT, "%.1f %%", 100 * fraction);
   }
 }

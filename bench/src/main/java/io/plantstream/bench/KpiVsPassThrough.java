@@ -1,14 +1,11 @@
 package io.plantstream.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import io.plantstream.broker.EmbeddedKafkaBroker;
-import io.plantstream.broker.PartitionLeaders;
 import io.plantstream.producer.RunLimit;
-import io.plantstream.producer.SimulationRunner;
 import io.plantstream.producer.SimulationSummary;
-import io.plantstream.producer.Speed;
 import io.plantstream.producer.model.PlantModel;
-import io.plantstream.producer.publish.MachinesPublisher;
-import io.plantstream.producer.publish.TelemetryPublisher;
 import io.plantstream.producer.sim.PlantSimulator;
 import io.plantstream.schemas.Topics;
 import io.plantstream.streams.KpiApplication;
@@ -22,17 +19,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -57,17 +49,11 @@ public final class KpiVsPassThrough {
 
   /** Runs the benchmark on its own broker and prints a Markdown table. */
   public static void main(String[] args) throws Exception {
-    long hours = 4;
-    int rounds = 3;
-    Instant start = Instant.parse("2026-11-02T00:00:00Z");
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--hours" -> hours = Long.parseLong(args[++i]);
-        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-        case "--start" -> start = Instant.parse(args[++i]);
-        default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; use --hours H --rounds N");
-      }
-    }
+    Map<String, String> options = BenchmarkOptions.parse(args, Set.of("--hours", "--rounds", "--start"),
+        "KpiVsPassThrough [--hours H] [--rounds N] [--start ISO]");
+    long hours = Long.parseLong(options.getOrDefault("--hours", "4"));
+    int rounds = Integer.parseInt(options.getOrDefault("--rounds", "3"));
+    Instant start = Instant.parse(options.getOrDefault("--start", "2026-11-02T00:00:00Z"));
     BenchmarkSuite.printMachine();
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
       measure(broker, hours, rounds, start);
@@ -94,22 +80,11 @@ public final class KpiVsPassThrough {
     Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
     String passThroughOut = "bench.passthrough";
     try (Admin admin = Admin.create(client)) {
-      List<NewTopic> created = new ArrayList<>();
-      for (Topics.TopicSpec spec : topics.specs(Topics.DEFAULT_TELEMETRY_PARTITIONS)) {
-        created.add(new NewTopic(spec.name(), spec.partitions(), (short) 1).configs(spec.configs()));
-      }
-      created.add(new NewTopic(passThroughOut, Topics.DEFAULT_TELEMETRY_PARTITIONS, (short) 1)
+      BenchTopics.create(admin, topics, new NewTopic(passThroughOut, Topics.DEFAULT_TELEMETRY_PARTITIONS, (short) 1)
           .configs(Map.of(Topics.TIMESTAMP_TYPE, Topics.LOG_APPEND_TIME)));
-      admin.createTopics(created).all().get();
-      PartitionLeaders.await(admin, created.stream().map(NewTopic::name).toList(), Duration.ofSeconds(60));
     }
-    PlantSimulator simulator = new PlantSimulator(PlantModel.loadDefault(), 42L,
-        start, Set.of());
-    MachinesPublisher.publish(client, topics.machines(), simulator.machineInfos(), simulator.start());
-    SimulationSummary published;
-    try (TelemetryPublisher publisher = new TelemetryPublisher(client, topics.telemetry())) {
-      published = new SimulationRunner(simulator, publisher, Speed.MAX, RunLimit.of(Duration.ofHours(hours))).run();
-    }
+    SimulationSummary published = BenchTopics.preload(client, topics,
+        new PlantSimulator(PlantModel.loadDefault(), 42L, start, Set.of()), RunLimit.of(Duration.ofHours(hours)));
     long events = published.events();
     System.out.printf(Locale.ROOT, "pre-loaded %d events (%d simulated hours, 5 sites, %d partitions)%n",
         events, hours, Topics.DEFAULT_TELEMETRY_PARTITIONS);
@@ -179,31 +154,14 @@ public final class KpiVsPassThrough {
     try (Admin admin = Admin.create(client);
         KpiApplication app = new KpiApplication(topology,
             KpiStreamsConfig.build(broker.bootstrapServers(), applicationId, state, topics, Map.of()))) {
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      for (int p = 0; p < Topics.DEFAULT_TELEMETRY_PARTITIONS; p++) {
-        latest.put(new TopicPartition(topics.telemetry().name(), p), OffsetSpec.latest());
-      }
-      Map<TopicPartition, Long> end = admin.listOffsets(latest).all().get().entrySet().stream()
-          .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+      CommittedInput input = CommittedInput.of(admin, applicationId, topics.telemetry().name());
       app.start();
       if (!app.awaitRunning(Duration.ofMinutes(2))) {
         throw new IllegalStateException(name + " did not start");
       }
       long started = System.nanoTime();
       long cpuStarted = processCpuNanos();
-      while (true) {
-        Map<TopicPartition, OffsetAndMetadata> committed =
-            admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
-        long lag = 0;
-        for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
-          OffsetAndMetadata done = committed.get(partition.getKey());
-          lag += partition.getValue() - (done == null ? 0 : done.offset());
-        }
-        if (lag <= 0) {
-          break;
-        }
-        Thread.sleep(100);
-      }
+      await().atMost(Duration.ofHours(1)).pollInterval(Duration.ofMillis(100)).until(input::done);
       double seconds = (System.nanoTime() - started) / 1e9;
       double cpuSeconds = (processCpuNanos() - cpuStarted) / 1e9;
       lastRetainedHeap = liveHeap(ManagementFactory.getMemoryMXBean());

@@ -1,24 +1,20 @@
 package io.plantstream.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import io.plantstream.avro.MachineKpi;
 import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.avro.UnitCompleted;
 import io.plantstream.broker.EmbeddedKafkaBroker;
-import io.plantstream.broker.PartitionLeaders;
 import io.plantstream.producer.RunLimit;
 import io.plantstream.producer.SimulationRunner;
 import io.plantstream.producer.SimulationSummary;
 import io.plantstream.producer.Speed;
 import io.plantstream.producer.TelemetrySink;
 import io.plantstream.producer.model.PlantModel;
-import io.plantstream.producer.publish.MachinesPublisher;
 import io.plantstream.producer.publish.TelemetryPublisher;
 import io.plantstream.producer.sim.PlantSimulator;
 import io.plantstream.schemas.Topics;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,20 +27,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The streams application as users run it ({@code plant aggregate --emit updates}, the packaged
@@ -76,7 +67,8 @@ import org.apache.kafka.common.TopicPartition;
 public final class UpdatesLatency {
 
   private static final Instant START = Instant.parse("2026-11-02T00:00:00Z");
-  private static final Pattern GC_PAUSE = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+  /** What {@code plant aggregate} prints once its KPI application is RUNNING. */
+  private static final Pattern RUNNING = Pattern.compile("^KPI application '.*' running on ");
   /** The heap cap the application runs with: the goal, so a run that fits proves it. */
   static final String HEAP_CAP = "-Xmx512m";
 
@@ -130,46 +122,29 @@ public final class UpdatesLatency {
 
   /** Runs both phases against {@code broker} with fresh topics; prints and returns what it measured. */
   Outcome measure(EmbeddedKafkaBroker broker) throws Exception {
-    if (!Files.isRegularFile(appJar)) {
-      throw new IllegalStateException("no application jar at " + appJar + "; build it with ./plant --help");
-    }
     Topics topics = new Topics("latency.");
     Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
     try (Admin admin = Admin.create(client)) {
-      List<NewTopic> created = new ArrayList<>();
-      for (Topics.TopicSpec spec : topics.specs(Topics.DEFAULT_TELEMETRY_PARTITIONS)) {
-        created.add(new NewTopic(spec.name(), spec.partitions(), (short) 1).configs(spec.configs()));
-      }
-      admin.createTopics(created).all().get();
-      PartitionLeaders.await(admin, created.stream().map(NewTopic::name).toList(), Duration.ofSeconds(60));
+      BenchTopics.create(admin, topics);
     }
     PlantModel model = PlantModel.loadDefault();
-    PlantSimulator preload = new PlantSimulator(model, 42L, START, Set.of());
-    MachinesPublisher.publish(client, topics.machines(), preload.machineInfos(), preload.start());
-    long preloaded;
-    try (TelemetryPublisher publisher = new TelemetryPublisher(client, topics.telemetry())) {
-      preloaded = new SimulationRunner(preload, publisher, Speed.MAX, RunLimit.of(Duration.ofHours(hours))).run().events();
-    }
+    long preloaded = BenchTopics.preload(client, topics, new PlantSimulator(model, 42L, START, Set.of()),
+        RunLimit.of(Duration.ofHours(hours))).events();
     System.out.printf(Locale.ROOT, "pre-loaded %,d events (%d simulated hours, 5 sites)%n", preloaded, hours);
 
-    Path work = Files.createTempDirectory("plantstream-latency-");
-    Path gcLog = work.resolve("gc.log");
     String applicationId = "bench-latency-" + System.nanoTime();
-    List<String> command = new ArrayList<>(List.of(javaBinary(), HEAP_CAP, "-Xlog:gc:file=" + gcLog,
-        "-Dplantstream.log.dir=" + work, "-jar", appJar.toString(), "aggregate",
+    Path work = Files.createTempDirectory("plantstream-latency-");
+    List<String> command = new ArrayList<>(List.of("aggregate",
         "--bootstrap-servers", broker.bootstrapServers(), "--topic-prefix", "latency.",
         "--application-id", applicationId, "--state-dir", work.resolve("state").toString(), "--emit", "updates"));
     command.addAll(aggregateOptions);
-    Process app = new ProcessBuilder(command).redirectErrorStream(true).start();
-    CountDownLatch running = new CountDownLatch(1);
-    Thread output = new Thread(() -> echo(app, running), "aggregate-output");
-    output.setDaemon(true);
-    output.start();
-    try (Admin admin = Admin.create(client)) {
-      if (!running.await(3, TimeUnit.MINUTES)) {
-        throw new IllegalStateException("the application did not reach RUNNING; its log is in " + work);
+    try (PlantJvm app = PlantJvm.start("aggregate", appJar, HEAP_CAP, work, command);
+        Admin admin = Admin.create(client)) {
+      if (app.awaitLine(RUNNING, Duration.ofMinutes(3)).isEmpty()) {
+        throw new IllegalStateException("the application did not reach RUNNING: " + app.describeState());
       }
-      double capacity = catchUpRate(admin, applicationId, topics, Duration.ofMinutes(10));
+      double capacity = catchUpRate(CommittedInput.of(admin, applicationId, topics.telemetry().name()),
+          Duration.ofMinutes(10));
       double load = capacity / 2;
       System.out.printf(Locale.ROOT, "capacity (catch-up, emit updates): %,.0f events/s; steady load: %,.0f events/s for %d s%n",
           capacity, load, seconds);
@@ -190,34 +165,31 @@ public final class UpdatesLatency {
             .limit(RunLimit.events(Math.round(load * seconds))).build().run();
       }
       double loadSeconds = (System.nanoTime() - loadStarted) / 1e9;
-      // Updates come every second of wall time; wait until every unit is counted, or give up.
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (System.nanoTime() < deadline && units.uncounted(reader.snapshot()) > 0) {
-        Thread.sleep(200);
+      // Updates come every --update-interval of wall time; wait until every unit is counted, or give up.
+      try {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+            .until(() -> units.uncounted(reader.snapshot()) == 0);
+      } catch (ConditionTimeoutException someUncounted) {
+        // reported below as units not counted
       }
       stop.set(true);
       readerThread.join();
-      long rssKb = peakRssKb(app.pid());
-      long liveHeapMb = liveHeapMb(app.pid(), gcLog);
+      long rssKb = app.peakRssKb();
+      long liveHeapMb = app.liveHeapMb();
       List<Long> latencies = units.latencies(reader.snapshot());
       long uncounted = units.total() - latencies.size();
       long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-      long[] heap = heapFromGcLog(gcLog);
+      PlantJvm.HeapPeaks heap = app.heapPeaks();
       Outcome outcome = new Outcome(capacity, summary.events() / loadSeconds,
-          sorted.length, uncounted, percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.99) / 1e6,
-          (sorted.length == 0 ? 0 : sorted[sorted.length - 1]) / 1e6, heap[0], liveHeapMb, rssKb / 1024);
+          sorted.length, uncounted, Percentile.of(sorted, 0.50) / 1e6, Percentile.of(sorted, 0.99) / 1e6,
+          (sorted.length == 0 ? 0 : sorted[sorted.length - 1]) / 1e6, heap.peakMb(), liveHeapMb, rssKb / 1024);
       System.out.printf(Locale.ROOT, "latency over %,d units (%,d not counted at the end): p50 %.0f ms, p99 %.0f ms, "
           + "max %.0f ms; steady load achieved %,.0f events/s%n", outcome.units(), uncounted, outcome.p50(),
           outcome.p99(), outcome.max(), outcome.load());
       System.out.printf(Locale.ROOT, "application memory (%s): peak heap in use %d MB (largest after a young "
-          + "collection %d MB), live after a full collection at the end %d MB, peak RSS %d MB%n", HEAP_CAP, heap[0],
-          heap[1], liveHeapMb, outcome.peakRssMb());
+          + "collection %d MB), live after a full collection at the end %d MB, peak RSS %d MB%n", HEAP_CAP,
+          heap.peakMb(), heap.peakAfterGcMb(), liveHeapMb, outcome.peakRssMb());
       return outcome;
-    } finally {
-      app.destroy();
-      if (!app.waitFor(30, TimeUnit.SECONDS)) {
-        app.destroyForcibly();
-      }
     }
   }
 
@@ -330,119 +302,29 @@ public final class UpdatesLatency {
   }
 
   /**
-   * Waits until the application has committed every offset of the telemetry topic as of now;
-   * returns its rate, events per second, from a quarter of the way to the end.
+   * Waits until the application has committed all of {@code input}; returns its rate, events per
+   * second, from a quarter of the way to the end (the first quarter warms the JIT up).
    */
-  private static double catchUpRate(Admin admin, String applicationId, Topics topics, Duration timeout) throws Exception {
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    for (int p = 0; p < Topics.DEFAULT_TELEMETRY_PARTITIONS; p++) {
-      latest.put(new TopicPartition(topics.telemetry().name(), p), OffsetSpec.latest());
-    }
-    Map<TopicPartition, Long> end = admin.listOffsets(latest).all().get().entrySet().stream()
-        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-    long total = end.values().stream().mapToLong(Long::longValue).sum();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    long quarterAt = -1;
-    long doneAtQuarter = 0;
-    while (true) {
-      Map<TopicPartition, OffsetAndMetadata> committed =
-          admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
-      long done = 0;
-      for (TopicPartition partition : end.keySet()) {
-        OffsetAndMetadata offset = committed.get(partition);
-        done += offset == null ? 0 : offset.offset();
-      }
-      long now = System.nanoTime();
-      if (quarterAt < 0 && done >= total / 4) {
-        quarterAt = now;
-        doneAtQuarter = done;
-      }
-      if (done >= total) {
-        return (total - doneAtQuarter) / Math.max(1e-9, (now - quarterAt) / 1e9);
-      }
-      if (now > deadline) {
-        throw new IllegalStateException("the application did not catch up within " + timeout + "; "
-            + (total - done) + " events left");
-      }
-      Thread.sleep(100);
-    }
-  }
-
-  private static void echo(Process app, CountDownLatch running) {
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = lines.readLine()) != null) {
-        System.out.println("  [aggregate] " + line);
-        if (line.startsWith("KPI application") && line.contains(" running on ")) {
-          running.countDown();
+  private static double catchUpRate(CommittedInput input, Duration timeout) throws Exception {
+    long total = input.total();
+    long[] quarter = {-1, 0}; // when the first quarter was seen committed, and how much was committed then
+    long[] done = {0, 0};
+    try {
+      await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+        long committed = input.committed();
+        long now = System.nanoTime();
+        if (quarter[0] < 0 && committed >= total / 4) {
+          quarter[0] = now;
+          quarter[1] = committed;
         }
-      }
-    } catch (IOException ended) {
-      // The application stopped; its exit is handled by the caller.
+        done[0] = now;
+        done[1] = committed;
+        return committed >= total;
+      });
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException("the application did not catch up within " + timeout + "; "
+          + (total - done[1]) + " events left");
     }
-  }
-
-  /** Largest heap in use before a collection and largest after one, MB, from a {@code -Xlog:gc} file. */
-  static long[] heapFromGcLog(Path gcLog) throws IOException {
-    long before = 0;
-    long after = 0;
-    for (String line : Files.readAllLines(gcLog)) {
-      Matcher pause = GC_PAUSE.matcher(line);
-      if (pause.find()) {
-        before = Math.max(before, Long.parseLong(pause.group(1)));
-        after = Math.max(after, Long.parseLong(pause.group(2)));
-      }
-    }
-    return new long[] {before, after};
-  }
-
-  /**
-   * Heap in use after a full collection of process {@code pid}, MB: {@code jcmd GC.run}, then the
-   * collection's line in its GC log. -1 if that fails.
-   */
-  static long liveHeapMb(long pid, Path gcLog) throws IOException, InterruptedException {
-    Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-        String.valueOf(pid), "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    if (!jcmd.waitFor(60, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
-      return -1;
-    }
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      List<String> lines = Files.readAllLines(gcLog);
-      for (int i = lines.size() - 1; i >= 0; i--) {
-        Matcher pause = GC_PAUSE.matcher(lines.get(i));
-        if (lines.get(i).contains("Pause Full") && pause.find()) {
-          return Long.parseLong(pause.group(2));
-        }
-      }
-      Thread.sleep(100);
-    }
-    return -1;
-  }
-
-  /** Peak resident set size of process {@code pid} in kB, from /proc (Linux); -1 elsewhere. */
-  static long peakRssKb(long pid) throws IOException {
-    Path status = Path.of("/proc", String.valueOf(pid), "status");
-    if (!Files.exists(status)) {
-      return -1;
-    }
-    for (String line : Files.readAllLines(status)) {
-      if (line.startsWith("VmHWM:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", ""));
-      }
-    }
-    return -1;
-  }
-
-  private static double percentile(long[] sorted, double fraction) {
-    if (sorted.length == 0) {
-      return Double.NaN;
-    }
-    int index = (int) Math.ceil(fraction * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-  }
-
-  private static String javaBinary() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return (total - quarter[1]) / Math.max(1e-9, (done[0] - quarter[0]) / 1e9);
   }
 }

@@ -118,6 +118,33 @@ public final class PlantModel {
         .collect(Collectors.toUnmodifiableList());
   }
 
+  /**
+   * A copy of this model in which every line of every site appears {@code times} times: copy 1
+   * keeps the line's id, copy n is {@code <lineId>-r<nnn>} (e.g. {@code tsmc-phx-litho-r002}), so
+   * machine ids stay unique; sites, kinds and calendars are unchanged. {@code times == 1} returns
+   * this model. Benchmarks use it to grow the plant by a known factor.
+   */
+  public PlantModel withLinesRepeated(int times) {
+    if (times < 1) {
+      throw new IllegalArgumentException("times must be at least 1, was " + times);
+    }
+    if (times == 1) {
+      return this;
+    }
+    List<Site> repeated = new ArrayList<>(sites.size());
+    for (Site site : sites) {
+      List<Line> lines = new ArrayList<>(site.lines().size() * times);
+      for (int copy = 1; copy <= times; copy++) {
+        for (Line line : site.lines()) {
+          lines.add(copy == 1 ? line : new Line(String.format("%s-r%03d", line.id(), copy), line.machines()));
+        }
+      }
+      repeated.add(new Site(site.id(), site.operator(), site.place(), site.timeZone(), site.kind(), lines,
+          site.calendar()));
+    }
+    return new PlantModel(source + " (lines repeated " + times + " times)", machineKinds, repeated);
+  }
+
   private static String reason(IOException e) {
     if (e instanceof NoSuchFileException) {
       return "no such file";
