@@ -108,7 +108,9 @@ public final class KpiTopology {
     // Stores whose keys are overwritten often are cached: the changelog gets a key's last value per commit.
     builder.addStateStore(inMemory(MachineTimelineProcessor.TIMELINE_STORE, Serdes.String(), Topics.TIMELINE_SERDE)
         .withCachingEnabled());
-    builder.addStateStore(inMemory(MachineTimelineProcessor.PENDING_STORE, Serdes.Long(), Serdes.ByteArray())
+    // Written and deleted once per event, read whole only when a task starts: a hash map, not a tree.
+    builder.addStateStore(Stores.keyValueStoreBuilder(HashKeyValueStore.supplier(MachineTimelineProcessor.PENDING_STORE),
+            Serdes.Long(), Serdes.ByteArray())
         .withLoggingEnabled(PENDING_CHANGELOG));
     builder.addStateStore(inMemory(MachineTimelineProcessor.HELD_STORE, Serdes.Long(), Serdes.ByteArray()));
     builder.addStateStore(inMemory(MachineTimelineProcessor.CLOCK_STORE, Serdes.String(), Serdes.Long())

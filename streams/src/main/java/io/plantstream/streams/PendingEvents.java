@@ -11,9 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -66,7 +68,10 @@ final class PendingEvents {
 
   private final KeyValueStore<Long, byte[]> store;
   private final Map<String, Machine> machines = new HashMap<>();
-  private final List<Long> stale = new ArrayList<>();
+  /** Offsets of applied events whose store entries are still to be deleted, oldest first. */
+  private long[] applied = new long[1024];
+  private int appliedHead;
+  private int appliedSize;
 
   PendingEvents(KeyValueStore<Long, byte[]> store) {
     this.store = store;
@@ -80,21 +85,25 @@ final class PendingEvents {
    */
   void reload(Long appliedBefore) {
     machines.clear();
-    stale.clear();
+    appliedHead = 0;
+    appliedSize = 0;
+    List<KeyValue<Long, byte[]>> entries = new ArrayList<>();
     try (KeyValueIterator<Long, byte[]> all = store.all()) {
-      while (all.hasNext()) {
-        var entry = all.next();
-        ByteBuffer value = ByteBuffer.wrap(entry.value);
-        Kind kind = Kind.VALUES[value.get()];
-        byte state = value.get();
-        long idHash = value.getLong();
-        long time = value.getLong();
-        String machineId = StandardCharsets.UTF_8.decode(value).toString();
-        if (appliedBefore != null && time < appliedBefore) {
-          stale.add(entry.key);
-        } else {
-          machine(machineId).insert(time, entry.key, kind, state, idHash);
-        }
+      all.forEachRemaining(entries::add);
+    }
+    // In offset order, which is almost each machine's time order: every insert is then at the end.
+    entries.sort(Comparator.comparingLong(entry -> entry.key));
+    for (KeyValue<Long, byte[]> entry : entries) {
+      ByteBuffer value = ByteBuffer.wrap(entry.value);
+      Kind kind = Kind.VALUES[value.get()];
+      byte state = value.get();
+      long idHash = value.getLong();
+      long time = value.getLong();
+      String machineId = StandardCharsets.UTF_8.decode(value).toString();
+      if (appliedBefore != null && time < appliedBefore) {
+        queueDelete(entry.key);
+      } else {
+        machine(machineId).insert(time, entry.key, kind, state, idHash);
       }
     }
   }
@@ -128,17 +137,50 @@ final class PendingEvents {
     return machines.get(machineId);
   }
 
-  /** Removes the first {@code count} pending events of {@code machine}, from the store too. */
+  /**
+   * Removes the first {@code count} pending events of {@code machine}, once applied. Their store
+   * entries are deleted a few at a time as events are accepted ({@link #deleteApplied}), not all
+   * at once: a close boundary passing a minute of a busy partition's events would otherwise stall
+   * it while it writes a tombstone for each. Until then a reload skips them by the boundary.
+   */
   void drop(Machine machine, int count) {
     for (int i = 0; i < count; i++) {
-      store.delete(machine.offsets[i]);
+      queueDelete(machine.offsets[i]);
     }
     machine.dropFirst(count);
-    if (!stale.isEmpty()) {
-      stale.forEach(store::delete);
-      stale.clear();
+  }
+
+  /**
+   * Deletes the store entries of up to {@code max} applied events, oldest first. Called with two
+   * for each accepted event, it deletes entries faster than they are written, so the applied
+   * entries still in the store never outnumber about one window of events.
+   */
+  void deleteApplied(int max) {
+    for (int i = 0; i < max && appliedSize > 0; i++) {
+      store.delete(applied[appliedHead]);
+      appliedHead = (appliedHead + 1) % applied.length;
+      appliedSize--;
     }
   }
+
+  /** How many applied events' store entries are waiting to be deleted. */
+  int appliedWaiting() {
+    return appliedSize;
+  }
+
+  private void queueDelete(long offset) {
+    if (appliedSize == applied.length) {
+      long[] larger = new long[applied.length * 2];
+      for (int i = 0; i < appliedSize; i++) {
+        larger[i] = applied[(appliedHead + i) % applied.length];
+      }
+      applied = larger;
+      appliedHead = 0;
+    }
+    applied[(appliedHead + appliedSize) % applied.length] = offset;
+    appliedSize++;
+  }
+
 
   /** Records that {@code machineId} had an event accepted at {@code time} (a restored timeline's last one). */
   void noteAccepted(String machineId, long time) {

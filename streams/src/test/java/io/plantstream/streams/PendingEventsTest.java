@@ -32,7 +32,7 @@ class PendingEventsTest {
   @BeforeEach
   void init() {
     MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
-    store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("pending"), Serdes.Long(), Serdes.ByteArray())
+    store = Stores.keyValueStoreBuilder(HashKeyValueStore.supplier("pending"), Serdes.Long(), Serdes.ByteArray())
         .withLoggingDisabled().build();
     store.init(context.getStateStoreContext(), store);
     pending = new PendingEvents(store);
@@ -72,7 +72,7 @@ class PendingEventsTest {
   }
 
   @Test
-  void droppingAppliedEventsDeletesTheirStoreEntriesOneEach() {
+  void droppingAppliedEventsDeletesTheirStoreEntriesOneEachAFewAtATime() {
     for (int second = 0; second < 100; second++) {
       add(litho.sensor("power", second, at(T0, second + "s")));
     }
@@ -85,7 +85,30 @@ class PendingEventsTest {
     assertThat(before).isEqualTo(60);
     assertThat(scanner.size()).isEqualTo(40);
     assertThat(scanner.time(0)).isEqualTo(at(T0, "60s").toEpochMilli());
+    assertThat(storeKeys()).as("applied, not yet deleted").hasSize(100);
+    assertThat(pending.appliedWaiting()).isEqualTo(60);
+
+    pending.deleteApplied(2);
+    assertThat(storeKeys()).as("the oldest two first").hasSize(98).first().isEqualTo(2L);
+    pending.deleteApplied(Integer.MAX_VALUE);
     assertThat(storeKeys()).hasSize(40).first().isEqualTo(60L);
+    assertThat(pending.appliedWaiting()).isZero();
+  }
+
+  @Test
+  void theQueueOfAppliedEntriesGrowsPastItsFirstCapacityInOrder() {
+    for (int second = 0; second < 3_000; second++) {
+      add(litho.sensor("power", second, at(T0, second + "s")));
+    }
+    PendingEvents.Machine scanner = pending.of(litho.id());
+    pending.drop(scanner, 500);
+    pending.deleteApplied(300); // the queue's head moves: the next entries wrap around its end
+    pending.drop(scanner, 2_000);
+    assertThat(pending.appliedWaiting()).isEqualTo(2_200);
+
+    pending.deleteApplied(2_199);
+    assertThat(storeKeys()).as("deleted oldest first, across the wrap and the growth")
+        .hasSize(501).first().isEqualTo(2_499L);
   }
 
   @Test
@@ -101,9 +124,31 @@ class PendingEventsTest {
     assertThat(restored.of(litho.id()).kind(0)).isEqualTo(PendingEvents.Kind.UNIT_FAIL);
     assertThat(restored.of(etch.id()).state(0)).isEqualTo(EquipmentState.STANDBY);
     assertThat(restored.newestTime()).isEqualTo(at(T0, "80s").toEpochMilli());
-    // The entry its tombstone did not bring back goes with the next applied events.
+    // The entry its tombstone did not bring back is deleted with the next applied ones.
     restored.drop(restored.of(etch.id()), 1);
+    restored.deleteApplied(Integer.MAX_VALUE);
     assertThat(storeKeys()).containsExactly(1L);
+  }
+
+  @Test
+  void aReloadPutsEveryMachineBackInTimeThenOffsetOrderWhateverOrderTheStoreGivesItsEntries() {
+    // Out of order within each machine, interleaved between machines, equal times on purpose.
+    java.util.Random random = new java.util.Random(7);
+    List<TelemetryEvent> added = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      TestMachine machine = i % 3 == 0 ? etch : litho;
+      added.add(add(machine.sensor("power", i, at(T0, (i / 2 + random.nextInt(20)) + "s"))));
+    }
+    PendingEvents restored = new PendingEvents(store);
+    restored.reload(null);
+
+    for (TestMachine machine : List.of(litho, etch)) {
+      PendingEvents.Machine original = pending.of(machine.id());
+      PendingEvents.Machine reloaded = restored.of(machine.id());
+      assertThat(times(reloaded)).isSorted().containsExactlyElementsOf(times(original));
+    }
+    assertThat(added).allMatch(event -> restored.isDuplicate(event, PendingEvents.idHash(event.getEventId())));
+    assertThat(restored.newestTime()).isEqualTo(pending.newestTime());
   }
 
   @Test
@@ -128,8 +173,9 @@ class PendingEventsTest {
     assertThat(Long.bitCount(a ^ b)).as("one character apart, about half the bits differ").isBetween(16, 48);
   }
 
-  private void add(TelemetryEvent event) {
+  private TelemetryEvent add(TelemetryEvent event) {
     pending.add(event, offset++, PendingEvents.idHash(event.getEventId()));
+    return event;
   }
 
   private boolean isDuplicate(TelemetryEvent event) {
@@ -149,6 +195,7 @@ class PendingEventsTest {
     try (KeyValueIterator<Long, byte[]> all = store.all()) {
       all.forEachRemaining(entry -> keys.add(entry.key));
     }
+    keys.sort(null); // the store is a hash map: no order of its own
     return keys;
   }
 }
