@@ -39,7 +39,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * so one site's windows are spread over every instance. Machine KPIs are not kept in a store once
  * emitted to {@code plant.kpi.machine.1m}; they are read from the site task's parts store, which
  * holds each machine's latest record per site window for as long as the site store keeps the window
- * (2 h of stream time for 1-minute windows, 2 days for 1-hour ones), and lives on the same instance
+ * (until the window is forgotten, {@link KpiWindow#retention()} after the site's boundary passes its
+ * end: 2 h for 1-minute windows, 2 days for 1-hour ones), and lives on the same instance
  * as the site key. Machine metadata comes from the global store, complete on every instance.
  * Reads throw {@link InvalidStateStoreException} while the stores are not queryable (starting,
  * rebalancing, stopped).
@@ -85,6 +86,25 @@ public final class KpiStoreQueries {
     }
     found.sort(Comparator.comparing(SiteKpi::getWindowStart));
     return found;
+  }
+
+  /**
+   * The newest final site KPI of {@code window} held here for each site, by site id: one pass over
+   * the site store, however many machines the sites have.
+   */
+  public Map<String, SiteKpi> localNewestFinalSiteKpis(KpiWindow window) {
+    Map<String, SiteKpi> newest = new TreeMap<>();
+    for (ReadOnlyKeyValueStore<String, SiteKpi> store : this.<SiteKpi>stores(window.siteStore(), Set.of())) {
+      try (KeyValueIterator<String, SiteKpi> all = store.all()) {
+        all.forEachRemaining(entry -> {
+          if (entry.value.getFinal$() && entry.value.getRevision() > 0) {
+            newest.merge(entry.value.getSiteId(), entry.value,
+                (held, other) -> other.getWindowStart().isAfter(held.getWindowStart()) ? other : held);
+          }
+        });
+      }
+    }
+    return newest;
   }
 
   /**

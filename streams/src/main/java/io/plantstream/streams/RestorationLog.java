@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  * Says how long the instance spent restoring its state stores from their changelogs, and how much
  * it restored: after every restoration, one INFO line per store that restored records ({@code restored
  * N records of store S (P partitions) in T ms}) and one for the whole ({@code restoration finished: N records of K
- * stores in T ms}). The stores live in memory (see {@link KpiTopology}), so every start restores
- * them; a task taken over from a standby replica restores only what the standby had not yet applied.
+ * stores in T ms}). Most stores live in memory (see {@link KpiTopology}), so every start restores
+ * them; the RocksDB parts stores restore only what their state directory's checkpoint lacks, and a
+ * task taken over from a standby replica only what the standby had not yet applied.
  *
  * <p>A restoration is the span during which at least one changelog partition is restoring; partitions
  * restored in one rebalance are reported together. Callbacks come from the stream and global threads.

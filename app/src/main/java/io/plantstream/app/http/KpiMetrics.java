@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.Metric;
@@ -265,23 +264,16 @@ public final class KpiMetrics {
       byName.put(gauge.name, new ArrayList<>());
     }
     try {
-      Set<String> sites = new TreeSet<>();
-      stores.machines().forEach(machine -> sites.add(machine.getSiteId()));
       for (KpiWindow window : KpiWindow.values()) {
-        for (String site : sites) {
-          stores.localSiteKpis(window, site, null, null, Set.of()).stream()
-              .filter(SiteKpi::getFinal$)
-              .max(Comparator.comparing(SiteKpi::getWindowStart))
-              .ifPresent(kpi -> {
-                Map<String, String> labels = Map.of("site", site, "window", window.label());
-                for (SiteGauge gauge : SiteGauge.values()) {
-                  Double value = gauge.read.apply(kpi);
-                  if (value != null) {
-                    byName.get(gauge.name).add(new Sample(labels, value));
-                  }
-                }
-              });
-        }
+        stores.localNewestFinalSiteKpis(window).forEach((site, kpi) -> {
+          Map<String, String> labels = Map.of("site", site, "window", window.label());
+          for (SiteGauge gauge : SiteGauge.values()) {
+            Double value = gauge.read.apply(kpi);
+            if (value != null) {
+              byName.get(gauge.name).add(new Sample(labels, value));
+            }
+          }
+        });
       }
     } catch (InvalidStateStoreException notQueryable) {
       // starting or rebalancing: no site KPIs to show right now
