@@ -25,40 +25,46 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The KPI oracle test under every fault: one simulated hour and more of all five sites with late,
- * out-of-order, duplicate, corrupt, clock-skewed and silent telemetry. Every machine and site KPI
- * equals the batch recomputation, and the DLQ and late topics hold exactly what the simulator says
- * it injected.
+ * The KPI oracle test under every fault: all five sites with late, out-of-order, duplicate,
+ * corrupt, clock-skewed and silent telemetry, once on the default plant over one simulated hour
+ * and more, once on the default plant with every line repeated ten times (670 machines) over
+ * twenty minutes. Every machine and site KPI equals the batch recomputation, and the DLQ and late
+ * topics hold exactly what the simulator says it injected.
  */
 class FaultOracleIT {
 
   @RegisterExtension static final KafkaFixture kafka = new KafkaFixture();
 
-  private static final Instant START = Instant.parse("2026-11-02T13:00:00Z");
   private static final int PARTITIONS = 6;
   private static final KpiConfig CONFIG = KpiConfig.defaults();
 
   @TempDir Path stateDir;
 
-  @Test
-  void everyKpiEqualsTheOracleAndEveryInjectedFaultIsAccountedFor() throws Exception {
+  // The ten-times plant's twenty minutes end past a full hour, so that a site hour becomes final too.
+  @ParameterizedTest(name = "lines repeated {0} times, {1} simulated minutes from {2}")
+  @CsvSource({"1, 75, 2026-11-02T13:00:00Z", "10, 20, 2026-11-02T13:45:00Z"})
+  void everyKpiEqualsTheOracleAndEveryInjectedFaultIsAccountedFor(int linesRepeated, int minutes, Instant start)
+      throws Exception {
     Topics topics = kafka.uniqueTopics("faults");
     kafka.createTopics(topics, PARTITIONS);
     Map<String, Object> client = kafka.clientConfig();
-    PlantSimulator simulator = new PlantSimulator(PlantModel.loadDefault(), 11L, START, Set.of());
-    MachinesPublisher.publish(client, topics.machines(), simulator.machineInfos(), START);
+    PlantModel plant = PlantModel.loadDefault().withLinesRepeated(linesRepeated);
+    PlantSimulator simulator = new PlantSimulator(plant, 11L, start, Set.of());
+    assertThat(simulator.machines()).hasSizeGreaterThanOrEqualTo(67 * linesRepeated);
+    MachinesPublisher.publish(client, topics.machines(), simulator.machineInfos(), start);
     FaultInjector faults = new FaultInjector(
         FaultRates.parse("late=0.002,out-of-order=0.01,duplicate=0.005,corrupt=0.001,skew=0.03,silence=0.05"),
-        11L, simulator.machines().stream().map(Machine::machineId).toList(), START, PARTITIONS);
+        11L, simulator.machines().stream().map(Machine::machineId).toList(), start, PARTITIONS);
     SimulationSummary summary;
     try (TelemetryPublisher publisher = new TelemetryPublisher(client, topics.telemetry())) {
       summary = SimulationRunner.builder(simulator, publisher).speed(Speed.MAX)
-          .limit(RunLimit.of(Duration.ofMinutes(75))).faults(faults).build().run();
+          .limit(RunLimit.of(Duration.ofMinutes(minutes))).faults(faults).build().run();
     }
     FaultCounts injected = summary.faults();
     assertThat(injected.late()).isPositive();

@@ -177,6 +177,8 @@ public final class RealTimeFab {
    * @param inputRate those events over the simulated time they span, per second
    * @param lagMillis wall clock minus the lowest stream time, each second while the simulator ran with every
    *     partition reporting, ms, sorted
+   * @param steadyLagMillis the same from a minute after the first such sample on: without the
+   *     application's warm-up (its first events run through code the JIT has not compiled yet)
    * @param firstLagAfterSeconds seconds from the simulator's start to the first such sample
    * @param missedSamples samples after the first such one without a stream time from every partition
    *     (the application did not answer, or a partition went missing): an outage the lag cannot show
@@ -191,7 +193,7 @@ public final class RealTimeFab {
    * @param applicationEnded how the application had ended before the run did; null if it ran throughout
    */
   record Outcome(String plant, int machines, Duration duration, long events, double inputRate, long[] lagMillis,
-      double firstLagAfterSeconds, int missedSamples, long[] simulatorBehindMillis, int windowsExpected,
+      long[] steadyLagMillis, double firstLagAfterSeconds, int missedSamples, long[] simulatorBehindMillis, int windowsExpected,
       long[] finalDelayMillis, Map<String, Double> emissionLagMax, long peakHeapMb, long liveHeapMb, long peakRssMb,
       String applicationEnded) {
 
@@ -238,6 +240,9 @@ public final class RealTimeFab {
                   net(max(lagMillis)), net(Percentile.of(lagMillis, 0.99)), lagMillis.length, missed,
                   seconds(max(lagMillis))),
               offset, "–", "≤ " + (long) LAG_GOAL_SECONDS + " s", lagMet()),
+          row("real time: lag after the first minute", String.format(Locale.ROOT, "max %s, p99 %s (%d samples)",
+                  net(max(steadyLagMillis)), net(Percentile.of(steadyLagMillis, 0.99)), steadyLagMillis.length),
+              offset, "–", "–", null),
           row("real time: final site record after its window's end", String.format(Locale.ROOT,
                   "p50 %s, p99 %s, max %s (%d site minutes, %d missing; against the wall clock max %s)",
                   net(Percentile.of(finalDelayMillis, 0.5)), net(Percentile.of(finalDelayMillis, 0.99)),
@@ -345,7 +350,15 @@ public final class RealTimeFab {
             plant.toString(), "--seed", "42", "--speed", "1", "--duration", Durations.format(duration), "--http-port", "0"))) {
       simulatorStarted = simulator.startedNanos();
       int simulatorPort = port(simulator, METRICS_PORT, "its metrics port");
-      sampler.scheduleAtFixedRate(() -> samples.add(sample(http, appPort, simulatorPort)), 0, 1, TimeUnit.SECONDS);
+      sampler.scheduleAtFixedRate(() -> {
+        Sample sample = sample(http, appPort, simulatorPort);
+        samples.add(sample);
+        // Said as it happens, so that a spike can be matched with the application's log and GC log.
+        if (sample.lagSeconds() > LAG_GOAL_SECONDS / 2) {
+          System.out.printf(Locale.ROOT, "lag %.1f s at %s (simulator %.1f s behind)%n", sample.lagSeconds(),
+              Instant.now(), sample.simulatorBehindSeconds());
+        }
+      }, 0, 1, TimeUnit.SECONDS);
       Duration bound = duration.plus(Duration.ofMinutes(5));
       if (!simulator.awaitExit(bound)) {
         throw new IllegalStateException("the simulator did not end within " + Durations.format(bound) + ": "
@@ -385,6 +398,8 @@ public final class RealTimeFab {
     Outcome outcome = new Outcome(plantLabel, model.machines().size(), duration, events,
         events / Math.max(1e-3, Duration.between(first, last).toMillis() / 1000.0),
         full.stream().mapToLong(sample -> Math.round(sample.lagSeconds() * 1000)).sorted().toArray(),
+        full.stream().filter(sample -> sample.nanos() >= full.get(0).nanos() + TimeUnit.MINUTES.toNanos(1))
+            .mapToLong(sample -> Math.round(sample.lagSeconds() * 1000)).sorted().toArray(),
         full.isEmpty() ? Double.NaN : (full.get(0).nanos() - simulatorStarted) / 1e9, missed,
         full.stream().filter(sample -> !Double.isNaN(sample.simulatorBehindSeconds()))
             .mapToLong(sample -> Math.round(sample.simulatorBehindSeconds() * 1000)).sorted().toArray(),
