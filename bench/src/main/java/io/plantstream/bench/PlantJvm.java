@@ -77,8 +77,13 @@ final class PlantJvm implements AutoCloseable {
         // An OutOfMemoryError in any thread ends the JVM at once: the benchmark sees a failure
         // instead of waiting out its timeout on an application that is half dead.
         "-XX:+ExitOnOutOfMemoryError",
-        "-Xlog:gc:file=" + workDir.resolve("gc.log"), "-Dplantstream.log.dir=" + workDir,
-        "-jar", appJar.toString()));
+        "-Xlog:gc:file=" + workDir.resolve("gc.log"), "-Dplantstream.log.dir=" + workDir));
+    // Extra options for every child JVM, e.g. a flight recording to profile a run.
+    String extra = System.getenv("PLANT_BENCH_CHILD_JAVA_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().replace("{name}", name).split("\\s+")));
+    }
+    command.addAll(List.of("-jar", appJar.toString()));
     command.addAll(plantArgs);
     long started = System.nanoTime();
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
