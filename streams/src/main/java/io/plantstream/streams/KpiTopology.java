@@ -68,11 +68,11 @@ public final class KpiTopology {
       "machine-recent-events-store-changelog", "site-kpi-1m-repartition", "site-kpi-1h-repartition");
 
   /**
-   * Changelog settings of the pending-events store, which gets one record per accepted event and
-   * one tombstone when it is applied: small segments and an eager cleaner keep what a restoring
-   * instance reads close to what is pending. A tombstone that is cleaned before a slow restoration
-   * reads it cannot bring an applied event back: the task drops pending entries its close boundary
-   * has passed.
+   * Changelog settings of the pending-events store, which gets a few versions of each segment of
+   * events (one per commit while it is open) and one tombstone once all of them are applied: small
+   * segments and an eager cleaner keep what a restoring instance reads close to what is pending. A
+   * tombstone that is cleaned before a slow restoration reads it cannot bring an applied event
+   * back: the task skips pending entries its close boundary has passed.
    */
   private static final Map<String, String> PENDING_CHANGELOG = Map.of(
       "segment.bytes", String.valueOf(64 * 1024 * 1024),
@@ -108,10 +108,9 @@ public final class KpiTopology {
     // Stores whose keys are overwritten often are cached: the changelog gets a key's last value per commit.
     builder.addStateStore(inMemory(MachineTimelineProcessor.TIMELINE_STORE, Serdes.String(), Topics.TIMELINE_SERDE)
         .withCachingEnabled());
-    // Written and deleted once per event, read whole only when a task starts: a hash map, not a tree.
-    builder.addStateStore(Stores.keyValueStoreBuilder(HashKeyValueStore.supplier(MachineTimelineProcessor.PENDING_STORE),
-            Serdes.Long(), Serdes.ByteArray())
-        .withLoggingEnabled(PENDING_CHANGELOG));
+    // Cached: an open segment is rewritten with each event, its changelog gets it once per commit.
+    builder.addStateStore(inMemory(MachineTimelineProcessor.PENDING_STORE, Serdes.Long(), Serdes.ByteArray())
+        .withCachingEnabled().withLoggingEnabled(PENDING_CHANGELOG));
     builder.addStateStore(inMemory(MachineTimelineProcessor.HELD_STORE, Serdes.Long(), Serdes.ByteArray()));
     builder.addStateStore(inMemory(MachineTimelineProcessor.CLOCK_STORE, Serdes.String(), Serdes.Long())
         .withCachingEnabled());

@@ -273,7 +273,6 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
       return;
     }
     pending.add(event, offset, idHash);
-    pending.deleteApplied(2);
     if (config.emit() == EmitMode.UPDATES) {
       changedSinceUpdate.add(event.getMachineId());
     }
@@ -399,7 +398,6 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
   /** Marks the partition idle once it has accepted no event for idleAfter of wall-clock time. */
   private void checkIdle(long now) {
     if (!idle && now - lastAcceptedAt >= config.idleAfter().toMillis()) {
-      pending.deleteApplied(Integer.MAX_VALUE);
       idle = true;
       clock.put(IDLE, 1L);
       mark();

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +27,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Only what can still change a KPI is kept, about 30 bytes an event: its time and offset, what
  * it does to the timeline ({@link Kind}: a sensor reading matters only through its time) and a
- * 64-bit hash of its id. In the store {@value MachineTimelineProcessor#PENDING_STORE} each event is
- * one entry keyed by its offset, written once when accepted and deleted once applied, so the state
- * written per event does not grow with the plant or the event rate.
+ * 64-bit hash of its id. The store {@value MachineTimelineProcessor#PENDING_STORE} keeps them in
+ * segments of {@value #SEGMENT} consecutive offsets: an event is appended to its segment's entry,
+ * which the store's cache writes to the changelog once per commit, and a segment is deleted once
+ * every event in it has been applied. An event's bytes are written once (plus the open segment's
+ * bytes at each commit), so the state written per event does not grow with the plant or the event
+ * rate, and the changelog gets a record per segment instead of a record and a tombstone per event.
  */
 final class PendingEvents {
 
@@ -66,12 +68,17 @@ final class PendingEvents {
   private static final EquipmentState[] STATES = EquipmentState.values();
   private static final byte NO_STATE = -1;
 
+  /** Consecutive offsets per store entry. */
+  static final int SEGMENT = 64;
+
   private final KeyValueStore<Long, byte[]> store;
   private final Map<String, Machine> machines = new HashMap<>();
-  /** Offsets of applied events whose store entries are still to be deleted, oldest first. */
-  private long[] applied = new long[1024];
-  private int appliedHead;
-  private int appliedSize;
+  /** Per segment held in the store, how many of its events are still pending. */
+  private final Map<Long, int[]> live = new HashMap<>();
+  /** The segment of the newest offset, and its bytes so far. */
+  private long openSegment = -1;
+  private byte[] open = new byte[SEGMENT * 48];
+  private int openLength;
 
   PendingEvents(KeyValueStore<Long, byte[]> store) {
     this.store = store;
@@ -79,33 +86,63 @@ final class PendingEvents {
 
   /**
    * Reloads the pending events from the store. Entries stamped before {@code appliedBefore} (the
-   * close boundary, null for none) were applied already: their tombstones may have been cleaned
-   * from the changelog before a slow restoration read them. They are dropped from the store with
-   * the next applied events.
+   * close boundary, null for none) were applied already; a segment holding nothing else is deleted.
    */
   void reload(Long appliedBefore) {
     machines.clear();
-    appliedHead = 0;
-    appliedSize = 0;
-    List<KeyValue<Long, byte[]>> entries = new ArrayList<>();
-    try (KeyValueIterator<Long, byte[]> all = store.all()) {
-      all.forEachRemaining(entries::add);
-    }
-    // In offset order, which is almost each machine's time order: every insert is then at the end.
-    entries.sort(Comparator.comparingLong(entry -> entry.key));
-    for (KeyValue<Long, byte[]> entry : entries) {
-      ByteBuffer value = ByteBuffer.wrap(entry.value);
-      Kind kind = Kind.VALUES[value.get()];
-      byte state = value.get();
-      long idHash = value.getLong();
-      long time = value.getLong();
-      String machineId = StandardCharsets.UTF_8.decode(value).toString();
-      if (appliedBefore != null && time < appliedBefore) {
-        queueDelete(entry.key);
-      } else {
-        machine(machineId).insert(time, entry.key, kind, state, idHash);
+    live.clear();
+    openSegment = -1;
+    openLength = 0;
+    List<Long> spent = new ArrayList<>();
+    // In segment order, so in offset order, which is almost each machine's time order: every insert is at the end.
+    try (KeyValueIterator<Long, byte[]> segments = store.all()) {
+      while (segments.hasNext()) {
+        KeyValue<Long, byte[]> segment = segments.next();
+        int pending = 0;
+        ByteBuffer entries = ByteBuffer.wrap(segment.value);
+        while (entries.hasRemaining()) {
+          long offset = entries.getLong();
+          Kind kind = Kind.VALUES[entries.get()];
+          byte state = entries.get();
+          long idHash = entries.getLong();
+          long time = entries.getLong();
+          byte[] machineId = new byte[entries.getShort()];
+          entries.get(machineId);
+          if (appliedBefore == null || time >= appliedBefore) {
+            machine(new String(machineId, StandardCharsets.UTF_8)).insert(time, offset, kind, state, idHash);
+            pending++;
+          }
+        }
+        if (pending > 0) {
+          live.put(segment.key, new int[] {pending});
+        } else {
+          spent.add(segment.key);
+        }
+        if (segment.key > openSegment) {
+          openSegment = segment.key;
+          open = Arrays.copyOf(segment.value, Math.max(open.length, segment.value.length * 2));
+          openLength = segment.value.length;
+        }
       }
     }
+    for (long segment : spent) {
+      if (segment != openSegment) {
+        store.delete(segment);
+      }
+    }
+  }
+
+  /** The offsets of the events in a segment's store entry, in the order they were added. */
+  static List<Long> offsetsIn(byte[] segment) {
+    List<Long> offsets = new ArrayList<>();
+    ByteBuffer entries = ByteBuffer.wrap(segment);
+    while (entries.hasRemaining()) {
+      offsets.add(entries.getLong());
+      entries.position(entries.position() + 18);
+      int machineIdLength = entries.getShort();
+      entries.position(entries.position() + machineIdLength);
+    }
+    return offsets;
   }
 
   /** True if {@code event} repeats an accepted event still pending: same machine, event time and id. */
@@ -122,8 +159,31 @@ final class PendingEvents {
         : event.getPayload() instanceof Heartbeat heartbeat ? heartbeat.getState() : null;
     byte stateCode = state == null ? NO_STATE : (byte) state.ordinal();
     byte[] machineId = event.getMachineId().getBytes(StandardCharsets.UTF_8);
-    store.put(offset, ByteBuffer.allocate(18 + machineId.length).put((byte) kind.ordinal()).put(stateCode)
-        .putLong(idHash).putLong(time).put(machineId).array());
+    byte[] entry = ByteBuffer.allocate(28 + machineId.length).putLong(offset).put((byte) kind.ordinal())
+        .put(stateCode).putLong(idHash).putLong(time).putShort((short) machineId.length).put(machineId).array();
+    long segment = Math.floorDiv(offset, SEGMENT);
+    if (segment >= openSegment) {
+      if (segment > openSegment) {
+        deleteIfSpent(openSegment, true);
+        openSegment = segment;
+        openLength = 0;
+      }
+      if (openLength + entry.length > open.length) {
+        open = Arrays.copyOf(open, Math.max(open.length * 2, openLength + entry.length));
+      }
+      System.arraycopy(entry, 0, open, openLength, entry.length);
+      openLength += entry.length;
+      store.put(segment, Arrays.copyOf(open, openLength));
+    } else {
+      // An event held back by the future-skew rule comes after later offsets: its segment is closed.
+      byte[] before = store.get(segment);
+      byte[] grown = before == null ? entry : Arrays.copyOf(before, before.length + entry.length);
+      if (before != null) {
+        System.arraycopy(entry, 0, grown, before.length, entry.length);
+      }
+      store.put(segment, grown);
+    }
+    live.computeIfAbsent(segment, key -> new int[1])[0]++;
     machine(event.getMachineId()).insert(time, offset, kind, stateCode, idHash);
   }
 
@@ -138,49 +198,36 @@ final class PendingEvents {
   }
 
   /**
-   * Removes the first {@code count} pending events of {@code machine}, once applied. Their store
-   * entries are deleted a few at a time as events are accepted ({@link #deleteApplied}), not all
-   * at once: a close boundary passing a minute of a busy partition's events would otherwise stall
-   * it while it writes a tombstone for each. Until then a reload skips them by the boundary.
+   * Removes the first {@code count} pending events of {@code machine}, once applied, and from the
+   * store every segment with nothing pending left (the open one once a later one opens).
    */
   void drop(Machine machine, int count) {
     for (int i = 0; i < count; i++) {
-      queueDelete(machine.offsets[i]);
+      long segment = Math.floorDiv(machine.offsets[i], SEGMENT);
+      int[] pending = live.get(segment);
+      if (pending != null && --pending[0] == 0) {
+        deleteIfSpent(segment, false);
+      }
     }
     machine.dropFirst(count);
   }
 
-  /**
-   * Deletes the store entries of up to {@code max} applied events, oldest first. Called with two
-   * for each accepted event, it deletes entries faster than they are written, so the applied
-   * entries still in the store never outnumber about one window of events.
-   */
-  void deleteApplied(int max) {
-    for (int i = 0; i < max && appliedSize > 0; i++) {
-      store.delete(applied[appliedHead]);
-      appliedHead = (appliedHead + 1) % applied.length;
-      appliedSize--;
+  /** Deletes {@code segment} from the store if nothing in it is pending, unless it is the open one and stays so. */
+  private void deleteIfSpent(long segment, boolean closing) {
+    if (segment < 0 || segment == openSegment && !closing) {
+      return;
+    }
+    int[] pending = live.get(segment);
+    if (pending == null || pending[0] == 0) {
+      live.remove(segment);
+      store.delete(segment);
     }
   }
 
-  /** How many applied events' store entries are waiting to be deleted. */
-  int appliedWaiting() {
-    return appliedSize;
+  /** How many segments with pending events the store holds. */
+  int segments() {
+    return live.size();
   }
-
-  private void queueDelete(long offset) {
-    if (appliedSize == applied.length) {
-      long[] larger = new long[applied.length * 2];
-      for (int i = 0; i < appliedSize; i++) {
-        larger[i] = applied[(appliedHead + i) % applied.length];
-      }
-      applied = larger;
-      appliedHead = 0;
-    }
-    applied[(appliedHead + appliedSize) % applied.length] = offset;
-    appliedSize++;
-  }
-
 
   /** Records that {@code machineId} had an event accepted at {@code time} (a restored timeline's last one). */
   void noteAccepted(String machineId, long time) {

@@ -32,7 +32,7 @@ class PendingEventsTest {
   @BeforeEach
   void init() {
     MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
-    store = Stores.keyValueStoreBuilder(HashKeyValueStore.supplier("pending"), Serdes.Long(), Serdes.ByteArray())
+    store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("pending"), Serdes.Long(), Serdes.ByteArray())
         .withLoggingDisabled().build();
     store.init(context.getStateStoreContext(), store);
     pending = new PendingEvents(store);
@@ -72,43 +72,45 @@ class PendingEventsTest {
   }
 
   @Test
-  void droppingAppliedEventsDeletesTheirStoreEntriesOneEachAFewAtATime() {
+  void aSegmentOfOffsetsLeavesTheStoreOnceEveryEventInItIsApplied() {
     for (int second = 0; second < 100; second++) {
       add(litho.sensor("power", second, at(T0, second + "s")));
     }
-    assertThat(storeKeys()).hasSize(100);
+    assertThat(store.approximateNumEntries()).as("offsets 0-63 and 64-99").isEqualTo(2);
+    assertThat(storeOffsets()).hasSize(100);
 
     PendingEvents.Machine scanner = pending.of(litho.id());
     int before = scanner.countBefore(at(T0, "60s").toEpochMilli());
     pending.drop(scanner, before);
-
     assertThat(before).isEqualTo(60);
     assertThat(scanner.size()).isEqualTo(40);
     assertThat(scanner.time(0)).isEqualTo(at(T0, "60s").toEpochMilli());
-    assertThat(storeKeys()).as("applied, not yet deleted").hasSize(100);
-    assertThat(pending.appliedWaiting()).isEqualTo(60);
+    assertThat(storeOffsets()).as("60 to 63 still pending: the first segment stays whole").hasSize(100);
 
-    pending.deleteApplied(2);
-    assertThat(storeKeys()).as("the oldest two first").hasSize(98).first().isEqualTo(2L);
-    pending.deleteApplied(Integer.MAX_VALUE);
-    assertThat(storeKeys()).hasSize(40).first().isEqualTo(60L);
-    assertThat(pending.appliedWaiting()).isZero();
+    pending.drop(scanner, 4);
+    assertThat(storeOffsets()).hasSize(36).first().isEqualTo(64L);
+    assertThat(pending.segments()).isEqualTo(1);
+
+    pending.drop(scanner, 36);
+    assertThat(storeOffsets()).as("the open segment stays until a later one opens").hasSize(36);
+    offset = 128;
+    add(litho.sensor("power", 1.0, at(T0, "200s")));
+    assertThat(storeOffsets()).containsExactly(128L);
   }
 
   @Test
-  void theQueueOfAppliedEntriesGrowsPastItsFirstCapacityInOrder() {
-    for (int second = 0; second < 3_000; second++) {
-      add(litho.sensor("power", second, at(T0, second + "s")));
-    }
-    PendingEvents.Machine scanner = pending.of(litho.id());
-    pending.drop(scanner, 500);
-    pending.deleteApplied(300); // the queue's head moves: the next entries wrap around its end
-    pending.drop(scanner, 2_000);
-    assertThat(pending.appliedWaiting()).isEqualTo(2_200);
+  void anEventHeldBackPastLaterOffsetsJoinsItsOwnSegment() {
+    offset = 10;
+    add(litho.state(PRODUCTIVE, at(T0, "10s")));
+    offset = 130;
+    add(litho.heartbeat(PRODUCTIVE, at(T0, "20s")));
+    pending.add(etch.unit(FAIL, at(T0, "15s")), 11, 77L);
 
-    pending.deleteApplied(2_199);
-    assertThat(storeKeys()).as("deleted oldest first, across the wrap and the growth")
-        .hasSize(501).first().isEqualTo(2_499L);
+    assertThat(storeOffsets()).containsExactly(10L, 11L, 130L);
+    PendingEvents restored = new PendingEvents(store);
+    restored.reload(null);
+    assertThat(times(restored.of(etch.id()))).containsExactly(at(T0, "15s").toEpochMilli());
+    assertThat(restored.isDuplicate(etch.unit(FAIL, at(T0, "15s")), 77L)).isTrue();
   }
 
   @Test
@@ -124,10 +126,9 @@ class PendingEventsTest {
     assertThat(restored.of(litho.id()).kind(0)).isEqualTo(PendingEvents.Kind.UNIT_FAIL);
     assertThat(restored.of(etch.id()).state(0)).isEqualTo(EquipmentState.STANDBY);
     assertThat(restored.newestTime()).isEqualTo(at(T0, "80s").toEpochMilli());
-    // The entry its tombstone did not bring back is deleted with the next applied ones.
+    // A segment stays while any of its events is pending; the applied one in it is skipped on reload.
     restored.drop(restored.of(etch.id()), 1);
-    restored.deleteApplied(Integer.MAX_VALUE);
-    assertThat(storeKeys()).containsExactly(1L);
+    assertThat(storeOffsets()).containsExactly(0L, 1L, 2L);
   }
 
   @Test
@@ -190,12 +191,13 @@ class PendingEventsTest {
     return times;
   }
 
-  private List<Long> storeKeys() {
-    List<Long> keys = new ArrayList<>();
+  private List<Long> storeOffsets() {
+    List<Long> offsets = new ArrayList<>();
     try (KeyValueIterator<Long, byte[]> all = store.all()) {
-      all.forEachRemaining(entry -> keys.add(entry.key));
+      all.forEachRemaining(segment -> offsets.addAll(PendingEvents.offsetsIn(segment.value)));
     }
-    keys.sort(null); // the store is a hash map: no order of its own
-    return keys;
+    offsets.sort(null);
+    return offsets;
   }
+
 }
