@@ -68,8 +68,8 @@ public final class KpiTopology {
       "machine-recent-events-store-changelog", "site-kpi-1m-repartition", "site-kpi-1h-repartition");
 
   /**
-   * Changelog settings of the pending-events store, which gets a few versions of each segment of
-   * events (one per commit while it is open) and one tombstone once all of them are applied: small
+   * Changelog settings of the store of complete pending-event segments, which gets each segment
+   * once and one tombstone once all its events are applied: small
    * segments and an eager cleaner keep what a restoring instance reads close to what is pending. A
    * tombstone that is cleaned before a slow restoration reads it cannot bring an applied event
    * back: the task skips pending entries its close boundary has passed.
@@ -105,12 +105,15 @@ public final class KpiTopology {
         Consumed.with(machines.keySerde(), machines.valueSerde()).withName("machines-source"),
         MachineDirectory.Updater::new);
 
-    // Stores whose keys are overwritten often are cached: the changelog gets a key's last value per commit.
-    builder.addStateStore(inMemory(MachineTimelineProcessor.TIMELINE_STORE, Serdes.String(), Topics.TIMELINE_SERDE)
+    // Stores whose keys are overwritten often are cached: the changelog gets a key's last value per
+    // commit. Above all the pending events' open segment, rewritten with each event. The timelines
+    // are not: each is written once per close, and a cache full of them (20,000 machines fill the
+    // default 10 MB) would evict the open segments, and write them, at every event.
+    builder.addStateStore(inMemory(MachineTimelineProcessor.TIMELINE_STORE, Serdes.String(), Topics.TIMELINE_SERDE));
+    builder.addStateStore(inMemory(MachineTimelineProcessor.PENDING_OPEN_STORE, Serdes.String(), Serdes.ByteArray())
         .withCachingEnabled());
-    // Cached: an open segment is rewritten with each event, its changelog gets it once per commit.
     builder.addStateStore(inMemory(MachineTimelineProcessor.PENDING_STORE, Serdes.Long(), Serdes.ByteArray())
-        .withCachingEnabled().withLoggingEnabled(PENDING_CHANGELOG));
+        .withLoggingEnabled(PENDING_CHANGELOG));
     builder.addStateStore(inMemory(MachineTimelineProcessor.HELD_STORE, Serdes.Long(), Serdes.ByteArray()));
     builder.addStateStore(inMemory(MachineTimelineProcessor.CLOCK_STORE, Serdes.String(), Serdes.Long())
         .withCachingEnabled());
@@ -133,6 +136,7 @@ public final class KpiTopology {
             .withName("telemetry-source"))
         .process(() -> new MachineTimelineProcessor(config, telemetryPartitions), Named.as("machine-timeline"),
             MachineTimelineProcessor.TIMELINE_STORE, MachineTimelineProcessor.PENDING_STORE,
+            MachineTimelineProcessor.PENDING_OPEN_STORE,
             MachineTimelineProcessor.CLOCK_STORE, MachineTimelineProcessor.REVISION_STORE,
             MachineTimelineProcessor.HELD_STORE);
 

@@ -56,7 +56,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * why this cannot change a result computed from a recording.
  *
  * <p>Stores: {@value #TIMELINE_STORE} (each machine's timeline and open windows, written when the
- * boundary moves), {@value #PENDING_STORE} (one entry per pending event), {@value #CLOCK_STORE}
+ * boundary moves), {@value #PENDING_STORE} and {@value #PENDING_OPEN_STORE} (pending events in segments of offsets), {@value #CLOCK_STORE}
  * (close boundary, idleness, state layout), {@value #HELD_STORE}, {@value #REVISION_STORE}. Each is
  * mirrored in memory and written through, so the per-event path reads no store; a restarted task
  * reloads the mirrors and resumes exactly where it stopped.
@@ -67,6 +67,8 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
   public static final String TIMELINE_STORE = "machine-timeline-store";
   /** Accepted events the close boundary has not passed yet, keyed by offset (see {@link PendingEvents}). */
   public static final String PENDING_STORE = "machine-pending-events-store";
+  /** The open segment of pending events, one entry per partition (see {@link PendingEvents}). */
+  public static final String PENDING_OPEN_STORE = "machine-pending-open-store";
   /** The partition's close boundary, whether it is idle, and the layout of this task's state. */
   public static final String CLOCK_STORE = "partition-clock-store";
   /** Events stamped more than maxFutureSkew ahead, held by offset until released (see class comment). */
@@ -87,7 +89,7 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
    * The layout of the state this version writes. Version 1 (no key) held whole events for
    * de-duplication; a task that finds state of another layout refuses it rather than misreading it.
    */
-  static final long STATE_LAYOUT = 2;
+  static final long STATE_LAYOUT = 3;
 
   private final KpiConfig config;
   private final int partitions;
@@ -131,7 +133,7 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
           + " partitions the KPI application was started with; restart it so that it sees them all");
     }
     this.timelineStore = context.getStateStore(TIMELINE_STORE);
-    this.pending = new PendingEvents(context.getStateStore(PENDING_STORE));
+    this.pending = new PendingEvents(context.getStateStore(PENDING_STORE), context.getStateStore(PENDING_OPEN_STORE));
     this.held = new HeldEvents(context.getStateStore(HELD_STORE));
     this.deadLetterCounts = DeadLetterCounts.in(context.appConfigs());
     this.clock = context.getStateStore(CLOCK_STORE);

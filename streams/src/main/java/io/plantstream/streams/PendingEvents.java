@@ -27,12 +27,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Only what can still change a KPI is kept, about 30 bytes an event: its time and offset, what
  * it does to the timeline ({@link Kind}: a sensor reading matters only through its time) and a
- * 64-bit hash of its id. The store {@value MachineTimelineProcessor#PENDING_STORE} keeps them in
- * segments of {@value #SEGMENT} consecutive offsets: an event is appended to its segment's entry,
- * which the store's cache writes to the changelog once per commit, and a segment is deleted once
- * every event in it has been applied. An event's bytes are written once (plus the open segment's
- * bytes at each commit), so the state written per event does not grow with the plant or the event
- * rate, and the changelog gets a record per segment instead of a record and a tombstone per event.
+ * 64-bit hash of its id, in segments of {@value #SEGMENT} consecutive offsets. The segment of the
+ * newest offset is open: it lives under one key of {@value MachineTimelineProcessor#PENDING_OPEN_STORE},
+ * rewritten with each event, which the store's cache writes to the changelog once per commit. Once a
+ * later segment opens it moves to {@value MachineTimelineProcessor#PENDING_STORE}, written once, and
+ * is deleted from there when all its events have been applied. An event's bytes are written about
+ * once, so the state written per event does not grow with the plant or the event rate, and the
+ * changelogs get a record per segment, not a record and a tombstone per event. The cache holds one
+ * entry per partition, so it cannot fill up and push the open segment out at every event.
  */
 final class PendingEvents {
 
@@ -68,24 +70,33 @@ final class PendingEvents {
   private static final EquipmentState[] STATES = EquipmentState.values();
   private static final byte NO_STATE = -1;
 
-  /** Consecutive offsets per store entry. */
+  /** Consecutive offsets per segment. */
   static final int SEGMENT = 64;
+  /** The open store's one key. */
+  private static final String OPEN = "open";
 
-  private final KeyValueStore<Long, byte[]> store;
+  private final KeyValueStore<Long, byte[]> closed;
+  private final KeyValueStore<String, byte[]> openStore;
   private final Map<String, Machine> machines = new HashMap<>();
-  /** Per segment held in the store, how many of its events are still pending. */
+  /** Per segment held in the stores, how many of its events are still pending. */
   private final Map<Long, int[]> live = new HashMap<>();
   /** The segment of the newest offset, and its bytes so far. */
   private long openSegment = -1;
-  private byte[] open = new byte[SEGMENT * 48];
+  private byte[] open = new byte[8 + SEGMENT * 48];
   private int openLength;
 
-  PendingEvents(KeyValueStore<Long, byte[]> store) {
-    this.store = store;
+  /**
+   * Pending events kept in {@code closed} (complete segments, keyed by segment number, written once)
+   * and {@code openStore} (the segment of the newest offset under one key, rewritten with each event:
+   * give it a cache, so that its changelog gets it once per commit).
+   */
+  PendingEvents(KeyValueStore<Long, byte[]> closed, KeyValueStore<String, byte[]> openStore) {
+    this.closed = closed;
+    this.openStore = openStore;
   }
 
   /**
-   * Reloads the pending events from the store. Entries stamped before {@code appliedBefore} (the
+   * Reloads the pending events from the stores. Entries stamped before {@code appliedBefore} (the
    * close boundary, null for none) were applied already; a segment holding nothing else is deleted.
    */
   void reload(Long appliedBefore) {
@@ -95,47 +106,59 @@ final class PendingEvents {
     openLength = 0;
     List<Long> spent = new ArrayList<>();
     // In segment order, so in offset order, which is almost each machine's time order: every insert is at the end.
-    try (KeyValueIterator<Long, byte[]> segments = store.all()) {
+    try (KeyValueIterator<Long, byte[]> segments = closed.all()) {
       while (segments.hasNext()) {
         KeyValue<Long, byte[]> segment = segments.next();
-        int pending = 0;
-        ByteBuffer entries = ByteBuffer.wrap(segment.value);
-        while (entries.hasRemaining()) {
-          long offset = entries.getLong();
-          Kind kind = Kind.VALUES[entries.get()];
-          byte state = entries.get();
-          long idHash = entries.getLong();
-          long time = entries.getLong();
-          byte[] machineId = new byte[entries.getShort()];
-          entries.get(machineId);
-          if (appliedBefore == null || time >= appliedBefore) {
-            machine(new String(machineId, StandardCharsets.UTF_8)).insert(time, offset, kind, state, idHash);
-            pending++;
-          }
-        }
-        if (pending > 0) {
-          live.put(segment.key, new int[] {pending});
-        } else {
+        if (load(segment.key, ByteBuffer.wrap(segment.value), appliedBefore) == 0) {
           spent.add(segment.key);
-        }
-        if (segment.key > openSegment) {
-          openSegment = segment.key;
-          open = Arrays.copyOf(segment.value, Math.max(open.length, segment.value.length * 2));
-          openLength = segment.value.length;
         }
       }
     }
-    for (long segment : spent) {
-      if (segment != openSegment) {
-        store.delete(segment);
-      }
+    spent.forEach(closed::delete);
+    byte[] saved = openStore.get(OPEN);
+    if (saved != null) {
+      ByteBuffer entries = ByteBuffer.wrap(saved);
+      openSegment = entries.getLong();
+      load(openSegment, entries, appliedBefore);
+      open = Arrays.copyOf(saved, Math.max(open.length, saved.length * 2));
+      openLength = saved.length;
     }
   }
 
-  /** The offsets of the events in a segment's store entry, in the order they were added. */
+  /** Loads a segment's entries not before {@code appliedBefore}; returns how many. */
+  private int load(long segment, ByteBuffer entries, Long appliedBefore) {
+    int pending = 0;
+    while (entries.hasRemaining()) {
+      long offset = entries.getLong();
+      Kind kind = Kind.VALUES[entries.get()];
+      byte state = entries.get();
+      long idHash = entries.getLong();
+      long time = entries.getLong();
+      byte[] machineId = new byte[entries.getShort()];
+      entries.get(machineId);
+      if (appliedBefore == null || time >= appliedBefore) {
+        machine(new String(machineId, StandardCharsets.UTF_8)).insert(time, offset, kind, state, idHash);
+        pending++;
+      }
+    }
+    if (pending > 0) {
+      live.computeIfAbsent(segment, key -> new int[1])[0] += pending;
+    }
+    return pending;
+  }
+
+  /** The offsets of the events in a complete segment's store entry, in the order they were added. */
   static List<Long> offsetsIn(byte[] segment) {
+    return offsetsIn(ByteBuffer.wrap(segment));
+  }
+
+  /** The offsets of the events in the open segment's store entry, in the order they were added. */
+  static List<Long> offsetsInOpen(byte[] openSegment) {
+    return offsetsIn(ByteBuffer.wrap(openSegment, 8, openSegment.length - 8));
+  }
+
+  private static List<Long> offsetsIn(ByteBuffer entries) {
     List<Long> offsets = new ArrayList<>();
-    ByteBuffer entries = ByteBuffer.wrap(segment);
     while (entries.hasRemaining()) {
       offsets.add(entries.getLong());
       entries.position(entries.position() + 18);
@@ -164,27 +187,41 @@ final class PendingEvents {
     long segment = Math.floorDiv(offset, SEGMENT);
     if (segment >= openSegment) {
       if (segment > openSegment) {
-        deleteIfSpent(openSegment, true);
+        closeOpenSegment();
         openSegment = segment;
-        openLength = 0;
+        ByteBuffer.wrap(open).putLong(segment);
+        openLength = 8;
       }
       if (openLength + entry.length > open.length) {
         open = Arrays.copyOf(open, Math.max(open.length * 2, openLength + entry.length));
       }
       System.arraycopy(entry, 0, open, openLength, entry.length);
       openLength += entry.length;
-      store.put(segment, Arrays.copyOf(open, openLength));
+      openStore.put(OPEN, Arrays.copyOf(open, openLength));
     } else {
-      // An event held back by the future-skew rule comes after later offsets: its segment is closed.
-      byte[] before = store.get(segment);
+      // An event held back by the future-skew rule comes after later offsets: its segment is complete.
+      byte[] before = closed.get(segment);
       byte[] grown = before == null ? entry : Arrays.copyOf(before, before.length + entry.length);
       if (before != null) {
         System.arraycopy(entry, 0, grown, before.length, entry.length);
       }
-      store.put(segment, grown);
+      closed.put(segment, grown);
     }
     live.computeIfAbsent(segment, key -> new int[1])[0]++;
     machine(event.getMachineId()).insert(time, offset, kind, stateCode, idHash);
+  }
+
+  /** Moves the open segment to the store of complete ones, unless nothing in it is pending any more. */
+  private void closeOpenSegment() {
+    if (openSegment < 0) {
+      return;
+    }
+    int[] pending = live.get(openSegment);
+    if (pending == null || pending[0] == 0) {
+      live.remove(openSegment);
+    } else {
+      closed.put(openSegment, Arrays.copyOfRange(open, 8, openLength));
+    }
   }
 
   /** The pending events of every machine that has any, or has had one within forgetAfter. */
@@ -199,32 +236,21 @@ final class PendingEvents {
 
   /**
    * Removes the first {@code count} pending events of {@code machine}, once applied, and from the
-   * store every segment with nothing pending left (the open one once a later one opens).
+   * store every complete segment with nothing pending left.
    */
   void drop(Machine machine, int count) {
     for (int i = 0; i < count; i++) {
       long segment = Math.floorDiv(machine.offsets[i], SEGMENT);
       int[] pending = live.get(segment);
-      if (pending != null && --pending[0] == 0) {
-        deleteIfSpent(segment, false);
+      if (pending != null && --pending[0] == 0 && segment != openSegment) {
+        live.remove(segment);
+        closed.delete(segment);
       }
     }
     machine.dropFirst(count);
   }
 
-  /** Deletes {@code segment} from the store if nothing in it is pending, unless it is the open one and stays so. */
-  private void deleteIfSpent(long segment, boolean closing) {
-    if (segment < 0 || segment == openSegment && !closing) {
-      return;
-    }
-    int[] pending = live.get(segment);
-    if (pending == null || pending[0] == 0) {
-      live.remove(segment);
-      store.delete(segment);
-    }
-  }
-
-  /** How many segments with pending events the store holds. */
+  /** How many segments with pending events the stores hold. */
   int segments() {
     return live.size();
   }

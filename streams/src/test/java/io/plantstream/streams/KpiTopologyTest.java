@@ -440,6 +440,10 @@ class KpiTopologyTest {
     try (var all = driver.<Long, byte[]>getKeyValueStore(MachineTimelineProcessor.PENDING_STORE).all()) {
       all.forEachRemaining(segment -> offsets.addAll(PendingEvents.offsetsIn(segment.value)));
     }
+    byte[] open = driver.<String, byte[]>getKeyValueStore(MachineTimelineProcessor.PENDING_OPEN_STORE).get("open");
+    if (open != null) {
+      offsets.addAll(PendingEvents.offsetsInOpen(open));
+    }
     return offsets;
   }
 
