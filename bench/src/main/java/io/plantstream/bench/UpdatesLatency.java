@@ -61,8 +61,11 @@ import org.awaitility.core.ConditionTimeoutException;
  *
  * <pre>
  * bench/run-benchmark.sh UpdatesLatency [--hours H] [--seconds S] [--app-jar app/target/plantstream.jar]
- *     [--update-interval DURATION]
+ *     [--update-interval DURATION] [--command-config FILE]
  * </pre>
+ *
+ * <p>{@code --command-config FILE} is passed on to {@code plant aggregate}: client and Kafka
+ * Streams settings to compare against the defaults.
  */
 public final class UpdatesLatency {
 
@@ -91,15 +94,20 @@ public final class UpdatesLatency {
   /** Runs the benchmark on its own broker; options {@code --hours}, {@code --seconds}, {@code --app-jar}. */
   public static void main(String[] args) throws Exception {
     Map<String, String> options = BenchmarkOptions.parse(args,
-        Set.of("--hours", "--seconds", "--app-jar", "--update-interval"),
-        "UpdatesLatency [--hours H] [--seconds S] [--app-jar JAR] [--update-interval DURATION]");
+        Set.of("--hours", "--seconds", "--app-jar", "--update-interval", "--command-config"),
+        "UpdatesLatency [--hours H] [--seconds S] [--app-jar JAR] [--update-interval DURATION] [--command-config FILE]");
+    List<String> aggregateOptions = new java.util.ArrayList<>();
+    for (String option : List.of("--update-interval", "--command-config")) {
+      if (options.containsKey(option)) {
+        aggregateOptions.addAll(List.of(option, options.get(option)));
+      }
+    }
     BenchmarkSuite.printMachine();
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
       new UpdatesLatency(Long.parseLong(options.getOrDefault("--hours", "2")),
           Long.parseLong(options.getOrDefault("--seconds", "60")),
           Path.of(options.getOrDefault("--app-jar", "app/target/plantstream.jar")),
-          options.containsKey("--update-interval") ? List.of("--update-interval", options.get("--update-interval"))
-              : List.of()).measure(broker);
+          aggregateOptions).measure(broker);
     }
   }
 
