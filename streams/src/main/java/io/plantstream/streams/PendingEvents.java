@@ -25,7 +25,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * they had come in order. They also catch duplicates: a copy of an accepted event has its machine
  * and event time, so it is either late or finds its original here.
  *
- * <p>Only what can still change a KPI is kept, about 30 bytes an event: its time and offset, what
+ * <p>Only what can still change a KPI is kept, 28 bytes and the machine id an event: its time and offset, what
  * it does to the timeline ({@link Kind}: a sensor reading matters only through its time) and a
  * 64-bit hash of its id, in segments of {@value #SEGMENT} consecutive offsets. The segment of the
  * newest offset is open: it lives under one key of {@value MachineTimelineProcessor#PENDING_OPEN_STORE},
@@ -72,6 +72,10 @@ final class PendingEvents {
 
   /** Consecutive offsets per segment. */
   static final int SEGMENT = 64;
+  /**
+   * An entry's bytes before its machine id: offset, kind, state, id hash, time and the id's length.
+   */
+  private static final int ENTRY_BYTES = 8 + 1 + 1 + 8 + 8 + 2;
   /** The open store's one key. */
   private static final String OPEN = "open";
 
@@ -161,7 +165,7 @@ final class PendingEvents {
     List<Long> offsets = new ArrayList<>();
     while (entries.hasRemaining()) {
       offsets.add(entries.getLong());
-      entries.position(entries.position() + 18);
+      entries.position(entries.position() + ENTRY_BYTES - 8 - 2);
       int machineIdLength = entries.getShort();
       entries.position(entries.position() + machineIdLength);
     }
@@ -182,8 +186,7 @@ final class PendingEvents {
         : event.getPayload() instanceof Heartbeat heartbeat ? heartbeat.getState() : null;
     byte stateCode = state == null ? NO_STATE : (byte) state.ordinal();
     byte[] machineId = event.getMachineId().getBytes(StandardCharsets.UTF_8);
-    byte[] entry = ByteBuffer.allocate(28 + machineId.length).putLong(offset).put((byte) kind.ordinal())
-        .put(stateCode).putLong(idHash).putLong(time).putShort((short) machineId.length).put(machineId).array();
+    int entryLength = ENTRY_BYTES + machineId.length;
     long segment = Math.floorDiv(offset, SEGMENT);
     if (segment >= openSegment) {
       if (segment > openSegment) {
@@ -192,23 +195,29 @@ final class PendingEvents {
         ByteBuffer.wrap(open).putLong(segment);
         openLength = 8;
       }
-      if (openLength + entry.length > open.length) {
-        open = Arrays.copyOf(open, Math.max(open.length * 2, openLength + entry.length));
+      if (openLength + entryLength > open.length) {
+        open = Arrays.copyOf(open, Math.max(open.length * 2, openLength + entryLength));
       }
-      System.arraycopy(entry, 0, open, openLength, entry.length);
-      openLength += entry.length;
+      writeEntry(open, openLength, offset, kind, stateCode, idHash, time, machineId);
+      openLength += entryLength;
       openStore.put(OPEN, Arrays.copyOf(open, openLength));
     } else {
       // An event held back by the future-skew rule comes after later offsets: its segment is complete.
       byte[] before = closed.get(segment);
-      byte[] grown = before == null ? entry : Arrays.copyOf(before, before.length + entry.length);
-      if (before != null) {
-        System.arraycopy(entry, 0, grown, before.length, entry.length);
-      }
+      int at = before == null ? 0 : before.length;
+      byte[] grown = before == null ? new byte[entryLength] : Arrays.copyOf(before, at + entryLength);
+      writeEntry(grown, at, offset, kind, stateCode, idHash, time, machineId);
       closed.put(segment, grown);
     }
     live.computeIfAbsent(segment, key -> new int[1])[0]++;
     machine(event.getMachineId()).insert(time, offset, kind, stateCode, idHash);
+  }
+
+  /** Writes one event's entry into {@code target} at {@code at}: the layout {@link #load} reads. */
+  private static void writeEntry(byte[] target, int at, long offset, Kind kind, byte state, long idHash, long time,
+      byte[] machineId) {
+    ByteBuffer.wrap(target, at, ENTRY_BYTES + machineId.length).putLong(offset).put((byte) kind.ordinal())
+        .put(state).putLong(idHash).putLong(time).putShort((short) machineId.length).put(machineId);
   }
 
   /** Moves the open segment to the store of complete ones, unless nothing in it is pending any more. */
