@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -103,6 +104,7 @@ final class AggregateCommand implements Callable<Integer> {
           topics.siteKpi1m().name(), topics.siteKpi1h().name(), topics.late().name(), topics.dlq().name());
       cluster.refuseRetiredState(applicationId, KpiTopology.RETIRED_INTERNAL_TOPICS);
     }
+    topics.registerSchemas(List.of(topics.machineKpi1m(), topics.siteKpi1m(), topics.siteKpi1h(), topics.late()));
     Path state = stateDir != null ? stateDir : Path.of("state", applicationId);
     KpiHttpServer http = httpPort == null ? null : listen();
     try {

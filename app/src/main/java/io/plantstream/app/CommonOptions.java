@@ -1,5 +1,6 @@
 package io.plantstream.app;
 
+import io.plantstream.schemas.SchemaRegistry;
 import io.plantstream.schemas.Topics;
 import java.io.IOException;
 import java.io.Reader;
@@ -44,14 +45,35 @@ public final class CommonOptions {
       description = "Prefix of every topic name (default: ${DEFAULT-VALUE}).")
   String topicPrefix;
 
+  @Option(names = "--schema-registry", paramLabel = "URL",
+      defaultValue = "${env:PLANT_SCHEMA_REGISTRY_URL}",
+      description = {"Confluent-compatible schema registry API (e.g. http://localhost:8081/apis/ccompat/v7; "
+          + "default: env PLANT_SCHEMA_REGISTRY_URL, else none).",
+          "With it, Avro values are written in the Confluent wire format under subjects <topic>-value; "
+              + "both encodings are read either way."})
+  String schemaRegistry;
+
+  private Topics topics;
+
   @Option(names = "--verbose", description = "Print stack traces with errors.")
   void setVerbose(boolean value) {
     verbose = value;
   }
 
-  /** The project's topics under the configured prefix. */
+  /**
+   * The project's topics under the configured prefix, with the schema registry if one is
+   * configured; the first call checks that the registry answers.
+   */
   public Topics topics() {
-    return new Topics(topicPrefix);
+    if (topics == null) {
+      SchemaRegistry registry = null;
+      if (schemaRegistry != null && !schemaRegistry.isBlank()) {
+        registry = SchemaRegistry.at(schemaRegistry);
+        registry.check();
+      }
+      topics = new Topics(topicPrefix, registry);
+    }
+    return topics;
   }
 
   /**

@@ -2,6 +2,7 @@ package io.plantstream.app;
 
 import io.plantstream.avro.SiteKpi;
 import io.plantstream.broker.EmbeddedKafkaBroker;
+import io.plantstream.broker.LocalSchemaRegistry;
 import io.plantstream.producer.RunLimit;
 import io.plantstream.producer.SimulationRunner;
 import io.plantstream.producer.Speed;
@@ -9,6 +10,7 @@ import io.plantstream.producer.model.PlantModel;
 import io.plantstream.producer.publish.MachinesPublisher;
 import io.plantstream.producer.publish.TelemetryPublisher;
 import io.plantstream.producer.sim.PlantSimulator;
+import io.plantstream.schemas.SchemaRegistry;
 import io.plantstream.schemas.Topics;
 import io.plantstream.streams.KpiApplication;
 import io.plantstream.streams.KpiConfig;
@@ -66,6 +68,15 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--plain", description = "Print a new table per completed window instead of redrawing in place.")
   boolean plain;
 
+  @Option(names = "--registry", description = {"Also run a schema registry (Apicurio Registry, fetched on first use) and "
+      + "write every Avro value in the Confluent wire format with it.",
+      "Its URL is printed for other commands' --schema-registry."})
+  boolean registry;
+
+  @Option(names = "--registry-port", paramLabel = "PORT", defaultValue = "8081",
+      description = "With --registry: its port on 127.0.0.1 (default: ${DEFAULT-VALUE}, or a free one if taken).")
+  int registryPort;
+
   @Override
   public Integer call() throws Exception {
     if (duration != null && (duration.isZero() || duration.isNegative())) {
@@ -77,7 +88,6 @@ final class DemoCommand implements Callable<Integer> {
     PlantModel model = plant.model();
     PlantSimulator simulator = new PlantSimulator(model, plant.seed,
         Instant.now().truncatedTo(ChronoUnit.MINUTES), plant.siteIds(model));
-    Topics topics = Topics.defaults();
     Path work = Files.createTempDirectory("plantstream-demo-");
     CountDownLatch finished = new CountDownLatch(1);
     CountDownLatch cleanedUp = new CountDownLatch(1);
@@ -93,12 +103,17 @@ final class DemoCommand implements Callable<Integer> {
 
     long started = System.nanoTime();
     int brokerPort = portFree(port) ? port : 0;
+    LocalSchemaRegistry schemaRegistry = registry ? RegistryCommand.startRegistry(portFree(registryPort) ? registryPort : 0)
+        : null;
+    Topics topics = schemaRegistry == null ? Topics.defaults()
+        : new Topics(Topics.DEFAULT_PREFIX, SchemaRegistry.at(schemaRegistry.url()));
     System.err.println("starting an embedded Kafka broker...");
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(brokerPort).build().start()) {
+    try (schemaRegistry; EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(brokerPort).build().start()) {
       Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
       try (KafkaCluster cluster = KafkaCluster.connect(client)) {
         cluster.createTopics(topics, Topics.DEFAULT_TELEMETRY_PARTITIONS, (short) 1, null);
       }
+      topics.registerSchemas(topics.avroTopics());
       long machines = MachinesPublisher.publish(client, topics.machines(), simulator.machineInfos(), simulator.start());
       // Simulated time runs fast here: a partition quiet for a few seconds of wall-clock is long quiet.
       KpiApplication kpis = KpiApplication.forTopics(topics, KpiConfig.defaults().withIdleAfter(DEMO_IDLE_AFTER),
@@ -125,7 +140,8 @@ final class DemoCommand implements Callable<Integer> {
             broker.bootstrapServers(), machines, simulator.machines().stream().map(m -> m.siteId()).distinct().count(),
             simulator.start(), speed, (System.nanoTime() - started) / 1e9);
         System.err.println("other terminals can join: ./plant consume plant.kpi.site.1m --bootstrap-servers "
-            + broker.bootstrapServers() + " --from-beginning");
+            + broker.bootstrapServers() + (schemaRegistry == null ? "" : " --schema-registry " + schemaRegistry.url())
+            + " --from-beginning");
         ConsoleLogging.quiet();
         show(board, publisher, finished);
         runner.stop();

@@ -19,6 +19,7 @@ import picocli.CommandLine.ParameterException;
     subcommands = {
       DemoCommand.class,
       BrokerCommand.class,
+      RegistryCommand.class,
       TopicsCommand.class,
       SimulateCommand.class,
       AggregateCommand.class,

@@ -97,8 +97,7 @@ final class ReplayCommand implements Callable<Integer> {
       }
     }
     Topics topics = common.topics();
-    Topic<String, TelemetryEvent> target = topic == null ? topics.telemetry()
-        : new Topic<>(topic, topics.telemetry().keySerde(), topics.telemetry().valueSerde());
+    Topic<String, TelemetryEvent> target = topic == null ? topics.telemetry() : topics.telemetryNamed(topic);
     Map<String, Object> client = common.clientConfig();
     try (KafkaCluster cluster = KafkaCluster.connect(client)) {
       List<String> needed = new ArrayList<>(List.of(target.name()));
@@ -107,11 +106,13 @@ final class ReplayCommand implements Callable<Integer> {
       }
       cluster.requireTopics(needed.toArray(String[]::new));
     }
+    topics.registerSchemas(List.of(target, topics.machines()));
     warnIfRepartitioned(client, target.name(), info);
     Set<String> chosenSites = sites == null ? Set.of() : new LinkedHashSet<>(sites);
     long total = loop ? -1 : RecordingReader.countEntries(file);
     try (TelemetryPublisher publisher = new TelemetryPublisher(client, target)) {
       Replayer replayer = Replayer.builder(file, publisher)
+          .encoding(topics.telemetrySerde(target.name()))
           .machines((machines, timestamp) -> {
             long published = MachinesPublisher.publish(client, topics.machines(), machines, timestamp);
             log.info("published {} recorded machines to {}", published, topics.machines().name());

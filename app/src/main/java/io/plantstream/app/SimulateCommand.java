@@ -108,6 +108,7 @@ final class SimulateCommand implements Callable<Integer> {
     try (KafkaCluster cluster = KafkaCluster.connect(client)) {
       cluster.requireTopics(topics.telemetry().name(), topics.machines().name());
     }
+    topics.registerSchemas(List.of(topics.telemetry(), topics.machines()));
     FaultInjector injector = faults.isNone() ? null : new FaultInjector(faults, plant.seed,
         simulator.machines().stream().map(Machine::machineId).toList(), simulator.start(),
         partitions(client, topics.telemetry().name()));

@@ -1,5 +1,6 @@
 package io.plantstream.app;
 
+import io.plantstream.schemas.SchemaRegistry;
 import io.plantstream.schemas.Topics;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -50,6 +51,12 @@ final class TopicsCommand implements Callable<Integer> {
             : (short) Math.min(3, cluster.brokerCount());
         List<String> created = cluster.createTopics(common.topics(), partitions, replicas, minInSync(replicas));
         System.out.println(created.isEmpty() ? "all topics exist" : "created " + String.join(", ", created));
+        Topics topics = common.topics();
+        topics.registry().ifPresent(registry -> {
+          topics.registerSchemas(topics.avroTopics());
+          System.out.println("registered the value schemas of " + topics.avroTopics().size() + " topics (subjects <topic>-value, "
+              + "compatibility " + SchemaRegistry.COMPATIBILITY + ") at " + registry.url());
+        });
       }
       cluster.describe(common.topics()).forEach(System.out::println);
     }

@@ -73,7 +73,7 @@ class PoisonInputIT {
    * message that says why, and how to make the n-th one from a valid event of the plant.
    */
   private enum Poison {
-    NOT_AVRO(2, DeadLetters.CORRUPT, "not Avro single-object encoding",
+    NOT_AVRO(2, DeadLetters.CORRUPT, "neither Avro single-object encoding",
         (template, n) -> ("sensor gateway reboot banner #" + n).getBytes(StandardCharsets.UTF_8)),
     TRUNCATED(2, DeadLetters.CORRUPT, "cannot decode TelemetryEvent", (template, n) -> {
       byte[] whole = Topics.TELEMETRY_SERDE.encode(renamed(template, "truncated-" + n));

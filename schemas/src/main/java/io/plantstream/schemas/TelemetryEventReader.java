@@ -16,9 +16,9 @@ import java.time.Instant;
  * decoder, a builder-free but reflective record fill and a UTF-8 decoder per string; this reads the
  * one schema it knows field by field. It yields exactly the object Avro's reader would.
  *
- * <p>Anything else (another schema version, a bad header, a body that does not parse or has bytes
- * left over) returns null, and {@link AvroSerde} decodes the bytes the generic way, which resolves
- * old versions and words the errors. A schema change can thus cost speed, never correctness; a test
+ * <p>{@link AvroSerde} calls it only for bytes whose header (single-object fingerprint or registry
+ * schema id) names this schema. A body that does not parse or has bytes left over returns null, and
+ * the serde decodes the bytes the generic way, which words the errors. A schema change can thus cost speed, never correctness; a test
  * pins this reader to the current schema.
  */
 final class TelemetryEventReader {
@@ -26,39 +26,34 @@ final class TelemetryEventReader {
   /** CRC-64-AVRO fingerprint of the {@code TelemetryEvent} schema this reader is written for. */
   static final long KNOWN_FINGERPRINT = 0x4a7914fd189bb63bL;
 
-  private static final int HEADER = 10;
   private static final EquipmentState[] STATES = EquipmentState.values();
   private static final UnitOutcome[] OUTCOMES = UnitOutcome.values();
 
   private final byte[] bytes;
   private int position;
 
-  private TelemetryEventReader(byte[] bytes) {
+  private TelemetryEventReader(byte[] bytes, int bodyAt) {
     this.bytes = bytes;
-    this.position = HEADER;
+    this.position = bodyAt;
   }
 
-  /** The event in {@code bytes}, or null when they are not a well-formed event of the known schema. */
-  static TelemetryEvent read(byte[] bytes) {
-    if (bytes.length <= HEADER || bytes[0] != (byte) 0xC3 || bytes[1] != 0x01 || fingerprint(bytes) != KNOWN_FINGERPRINT) {
+  /**
+   * The event whose Avro body starts at {@code bodyAt} of {@code bytes} (after a header that
+   * {@link AvroSerde} has checked names the known schema), or null when the body is not a
+   * well-formed event of that schema.
+   */
+  static TelemetryEvent read(byte[] bytes, int bodyAt) {
+    if (bytes.length <= bodyAt) {
       return null;
     }
     try {
-      TelemetryEventReader reader = new TelemetryEventReader(bytes);
+      TelemetryEventReader reader = new TelemetryEventReader(bytes, bodyAt);
       TelemetryEvent event = reader.event();
       return reader.position == bytes.length ? event : null;
     } catch (RuntimeException malformed) {
       // Out of bounds, a bad union branch or enum symbol: the generic reader says what is wrong.
       return null;
     }
-  }
-
-  private static long fingerprint(byte[] bytes) {
-    long value = 0;
-    for (int i = 0; i < 8; i++) {
-      value |= (bytes[2 + i] & 0xFFL) << (8 * i);
-    }
-    return value;
   }
 
   private TelemetryEvent event() {

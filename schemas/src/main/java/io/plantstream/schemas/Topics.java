@@ -9,12 +9,22 @@ import io.plantstream.avro.internal.SiteInput;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The project's topics (SPEC §5) under one configurable prefix ({@code plant.} by default), each
- * with its serdes and the configuration it is created with.
+ * The project's topics under one configurable prefix ({@code plant.} by default), each with its
+ * serdes and the configuration it is created with.
+ *
+ * <p>Without a schema registry every Avro value is in single-object encoding. With one
+ * ({@link #Topics(String, SchemaRegistry)}) the values of the topics users read and write
+ * (telemetry, machines, the KPI topics, the late topic) are written in the Confluent wire format
+ * under the subject {@code <topic>-value}, Kafka's topic-name strategy, and read in either
+ * encoding. The streams application's internal topics and stores stay in single-object encoding:
+ * nothing outside it reads them.
  */
 public final class Topics {
 
@@ -47,10 +57,19 @@ public final class Topics {
   private static final Serde<byte[]> BYTES = Serdes.ByteArray();
 
   private final String prefix;
+  /** Null in single-object mode. */
+  private final SchemaRegistry registry;
+  private final Map<String, AvroSerde<?>> registrySerdes = new ConcurrentHashMap<>();
 
-  /** The topics under {@code prefix}, which may be empty but not null. */
+  /** The topics under {@code prefix}, which may be empty but not null, in single-object encoding. */
   public Topics(String prefix) {
+    this(prefix, null);
+  }
+
+  /** The topics under {@code prefix}, in the Confluent wire format with {@code registry} unless it is null. */
+  public Topics(String prefix, SchemaRegistry registry) {
     this.prefix = Objects.requireNonNull(prefix, "prefix");
+    this.registry = registry;
   }
 
   /** The topics under the default prefix {@code plant.}. */
@@ -63,29 +82,80 @@ public final class Topics {
     return prefix;
   }
 
+  /** The schema registry the topics' values are written with, if any. */
+  public Optional<SchemaRegistry> registry() {
+    return Optional.ofNullable(registry);
+  }
+
+  /** The registry subject of {@code topic}'s values: Kafka's topic-name strategy. */
+  public static String subject(String topic) {
+    return topic + "-value";
+  }
+
+  /**
+   * Registers the value schemas of {@code written} with the registry (or finds them there), so that a
+   * writer fails before it publishes anything if the registry refuses; nothing without a registry.
+   */
+  public void registerSchemas(List<Topic<String, ?>> written) {
+    for (Topic<String, ?> topic : written) {
+      if (topic.valueSerde() instanceof AvroSerde<?> avro) {
+        avro.register();
+      }
+    }
+  }
+
+  /** Every topic whose values are Avro records users read: what {@code plant topics} registers. */
+  public List<Topic<String, ?>> avroTopics() {
+    return List.of(telemetry(), machines(), machineKpi1m(), siteKpi1m(), siteKpi1h(), late());
+  }
+
+  /** {@code serde} as this catalogue writes it for {@code topic}: in the registry, if there is one. */
+  @SuppressWarnings("unchecked")
+  private <V extends SpecificRecord> AvroSerde<V> serde(String topic, AvroSerde<V> serde) {
+    if (registry == null) {
+      return serde;
+    }
+    return (AvroSerde<V>) registrySerdes.computeIfAbsent(topic, name -> serde.inRegistry(registry, subject(name)));
+  }
+
   /** Input events, keyed by machine id. */
   public Topic<String, TelemetryEvent> telemetry() {
-    return new Topic<>(prefix + "telemetry", KEYS, TELEMETRY_SERDE);
+    return new Topic<>(prefix + "telemetry", KEYS, telemetrySerde());
+  }
+
+  /** A topic named {@code name} that holds telemetry events, as {@link #telemetry()} does (replay's {@code --topic}). */
+  public Topic<String, TelemetryEvent> telemetryNamed(String name) {
+    return new Topic<>(name, KEYS, telemetrySerde(name));
+  }
+
+  /** The serde of the telemetry topic's values, for code that decodes raw bytes itself. */
+  public AvroSerde<TelemetryEvent> telemetrySerde() {
+    return telemetrySerde(prefix + "telemetry");
+  }
+
+  /** The serde of telemetry events on the topic {@code name}: its registry subject is named after it. */
+  public AvroSerde<TelemetryEvent> telemetrySerde(String name) {
+    return serde(name, TELEMETRY_SERDE);
   }
 
   /** Machine metadata, compacted, keyed by machine id. */
   public Topic<String, MachineInfo> machines() {
-    return new Topic<>(prefix + "machines", KEYS, MACHINE_INFO_SERDE);
+    return new Topic<>(prefix + "machines", KEYS, serde(prefix + "machines", MACHINE_INFO_SERDE));
   }
 
   /** One final KPI record per machine and 1-minute window. */
   public Topic<String, MachineKpi> machineKpi1m() {
-    return new Topic<>(prefix + "kpi.machine.1m", KEYS, MACHINE_KPI_SERDE);
+    return new Topic<>(prefix + "kpi.machine.1m", KEYS, serde(prefix + "kpi.machine.1m", MACHINE_KPI_SERDE));
   }
 
   /** Site KPIs per 1-minute window, compacted; the latest record per key is authoritative. */
   public Topic<String, SiteKpi> siteKpi1m() {
-    return new Topic<>(prefix + "kpi.site.1m", KEYS, SITE_KPI_SERDE);
+    return new Topic<>(prefix + "kpi.site.1m", KEYS, serde(prefix + "kpi.site.1m", SITE_KPI_SERDE));
   }
 
   /** Site KPIs per 1-hour window, compacted; the latest record per key is authoritative. */
   public Topic<String, SiteKpi> siteKpi1h() {
-    return new Topic<>(prefix + "kpi.site.1h", KEYS, SITE_KPI_SERDE);
+    return new Topic<>(prefix + "kpi.site.1h", KEYS, serde(prefix + "kpi.site.1h", SITE_KPI_SERDE));
   }
 
   /** Records that could not be processed, as received, with headers saying why. */
@@ -95,7 +165,7 @@ public final class Topics {
 
   /** Events that arrived after their window closed. */
   public Topic<String, TelemetryEvent> late() {
-    return new Topic<>(prefix + "telemetry.late", KEYS, TELEMETRY_SERDE);
+    return new Topic<>(prefix + "telemetry.late", KEYS, serde(prefix + "telemetry.late", TELEMETRY_SERDE));
   }
 
   /** Every topic of the project with how it is created. */

@@ -61,7 +61,19 @@ class AvroSerdeTest {
   void garbageIsRejectedWithAReason() {
     assertThatThrownBy(() -> SERDE.decode("not avro at all".getBytes()))
         .isInstanceOf(SerializationException.class)
-        .hasMessageContaining("not Avro single-object encoding");
+        .hasMessageContaining("neither Avro single-object encoding (C3 01) nor the Confluent wire format");
+  }
+
+  @Test
+  void theConfluentWireFormatWithoutARegistrySaysWhatIsMissing() {
+    byte[] registryEncoded = {0x00, 0x00, 0x00, 0x00, 0x2A, 0x02};
+    assertThatThrownBy(() -> SERDE.decode(registryEncoded))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("Confluent wire format (schema id 42)")
+        .hasMessageContaining("--schema-registry");
+    assertThatThrownBy(() -> SERDE.decode(new byte[] {0x00, 0x01}))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("cut short");
   }
 
   @Test

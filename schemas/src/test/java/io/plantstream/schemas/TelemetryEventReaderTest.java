@@ -90,18 +90,22 @@ class TelemetryEventReaderTest {
     List<byte[]> malformed = List.of(
         Arrays.copyOf(good, good.length - 1),              // cut short
         Arrays.copyOf(good, good.length + 1),              // a byte left over
-        Arrays.copyOf(good, 10),                           // header only
-        withByte(good, 0, (byte) 0x00),                    // not single-object encoding
-        withByte(good, 5, (byte) (good[5] ^ 0x10)));       // unknown fingerprint
+        Arrays.copyOf(good, 10));                          // header only
     for (byte[] bytes : malformed) {
-      assertThat(TelemetryEventReader.read(bytes)).isNull();
+      assertThat(TelemetryEventReader.read(bytes, AvroSerde.SINGLE_OBJECT_HEADER)).isNull();
+    }
+    // A header that does not name the known schema never reaches the reader: the serde words it.
+    for (byte[] bytes : List.of(withByte(good, 1, (byte) 0x02), withByte(good, 5, (byte) (good[5] ^ 0x10)))) {
+      assertThatThrownBy(() -> Topics.TELEMETRY_SERDE.decode(bytes))
+          .isInstanceOf(SerializationException.class)
+          .hasMessage(messageOf(() -> GENERIC.decode(bytes)));
     }
     byte[] badBranch = good.clone();
     // The payload branch follows the four strings and two varints; find it by re-encoding.
     int branchAt = good.length - 1 - 8 - "vibration".length() - 1 - "mm/s".length() - 1;
     assertThat(badBranch[branchAt]).as("union branch 2, zig-zag encoded").isEqualTo((byte) 4);
     badBranch[branchAt] = 20;
-    assertThat(TelemetryEventReader.read(badBranch)).isNull();
+    assertThat(TelemetryEventReader.read(badBranch, AvroSerde.SINGLE_OBJECT_HEADER)).isNull();
     assertThatThrownBy(() -> Topics.TELEMETRY_SERDE.decode(badBranch))
         .isInstanceOf(SerializationException.class)
         .hasMessage(messageOf(() -> GENERIC.decode(badBranch)));
@@ -110,7 +114,8 @@ class TelemetryEventReaderTest {
   private static void assertReadAsAvroReads(TelemetryEvent event) {
     byte[] bytes = GENERIC.encode(event);
     TelemetryEvent expected = GENERIC.decode(bytes);
-    for (TelemetryEvent actual : List.of(TelemetryEventReader.read(bytes), Topics.TELEMETRY_SERDE.decode(bytes))) {
+    TelemetryEvent direct = TelemetryEventReader.read(bytes, AvroSerde.SINGLE_OBJECT_HEADER);
+    for (TelemetryEvent actual : List.of(direct, Topics.TELEMETRY_SERDE.decode(bytes))) {
       // Avro's equals says NaN != NaN, so the fields are compared through their encoding and text.
       assertThat(GENERIC.encode(actual)).isEqualTo(bytes);
       assertThat(actual.getPayload().getClass()).isEqualTo(expected.getPayload().getClass());

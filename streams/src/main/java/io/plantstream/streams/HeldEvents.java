@@ -1,7 +1,7 @@
 package io.plantstream.streams;
 
 import io.plantstream.avro.TelemetryEvent;
-import io.plantstream.schemas.Topics;
+import io.plantstream.schemas.AvroSerde;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -30,8 +30,12 @@ final class HeldEvents {
   private final KeyValueStore<Long, byte[]> store;
   private final TreeMap<Long, Held> held = new TreeMap<>();
 
-  HeldEvents(KeyValueStore<Long, byte[]> store) {
+  private final AvroSerde<TelemetryEvent> telemetry;
+
+  /** Held events in {@code store}, as received; {@code telemetry} decodes them. */
+  HeldEvents(KeyValueStore<Long, byte[]> store, AvroSerde<TelemetryEvent> telemetry) {
     this.store = store;
+    this.telemetry = telemetry;
   }
 
   /** Reloads the held events from the store. */
@@ -39,7 +43,7 @@ final class HeldEvents {
     held.clear();
     try (KeyValueIterator<Long, byte[]> all = store.all()) {
       all.forEachRemaining(entry -> held.put(entry.key,
-          new Held(entry.key, entry.value, Topics.TELEMETRY_SERDE.decode(entry.value))));
+          new Held(entry.key, entry.value, telemetry.decode(entry.value))));
     }
   }
 

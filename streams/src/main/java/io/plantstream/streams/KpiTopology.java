@@ -134,7 +134,7 @@ public final class KpiTopology {
         .stream(telemetry.name(), Consumed.with(telemetry.keySerde(), Serdes.ByteArray())
             .withTimestampExtractor(new UsePartitionTimeOnInvalidTimestamp())
             .withName("telemetry-source"))
-        .process(() -> new MachineTimelineProcessor(config, telemetryPartitions), Named.as("machine-timeline"),
+        .process(() -> new MachineTimelineProcessor(config, telemetryPartitions, topics.telemetrySerde()), Named.as("machine-timeline"),
             MachineTimelineProcessor.TIMELINE_STORE, MachineTimelineProcessor.PENDING_STORE,
             MachineTimelineProcessor.PENDING_OPEN_STORE,
             MachineTimelineProcessor.CLOCK_STORE, MachineTimelineProcessor.REVISION_STORE,

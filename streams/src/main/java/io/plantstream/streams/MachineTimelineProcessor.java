@@ -6,8 +6,8 @@ import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.avro.internal.MachineTimeline;
 import io.plantstream.avro.internal.PartitionMark;
 import io.plantstream.avro.internal.WindowAccumulator;
+import io.plantstream.schemas.AvroSerde;
 import io.plantstream.schemas.KpiKeys;
-import io.plantstream.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -92,6 +92,7 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
   static final long STATE_LAYOUT = 3;
 
   private final KpiConfig config;
+  private final AvroSerde<TelemetryEvent> telemetry;
   private final int partitions;
   private final MachineTimelines timelineMath;
   private ProcessorContext<String, TimelineOutput> context;
@@ -116,10 +117,12 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
   private long lastAcceptedAt;
 
   /**
-   * A processor applying {@code config}'s time rules to one of {@code partitions} telemetry partitions.
+   * A processor applying {@code config}'s time rules to one of {@code partitions} telemetry
+   * partitions, whose values {@code telemetry} decodes (in either encoding it reads).
    */
-  public MachineTimelineProcessor(KpiConfig config, int partitions) {
+  public MachineTimelineProcessor(KpiConfig config, int partitions, AvroSerde<TelemetryEvent> telemetry) {
     this.config = config;
+    this.telemetry = telemetry;
     this.partitions = partitions;
     this.timelineMath = new MachineTimelines(config);
   }
@@ -134,7 +137,7 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
     }
     this.timelineStore = context.getStateStore(TIMELINE_STORE);
     this.pending = new PendingEvents(context.getStateStore(PENDING_STORE), context.getStateStore(PENDING_OPEN_STORE));
-    this.held = new HeldEvents(context.getStateStore(HELD_STORE));
+    this.held = new HeldEvents(context.getStateStore(HELD_STORE), telemetry);
     this.deadLetterCounts = DeadLetterCounts.in(context.appConfigs());
     this.clock = context.getStateStore(CLOCK_STORE);
     this.revisions = context.getStateStore(REVISION_STORE);
@@ -302,9 +305,9 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
     }
   }
 
-  private static TelemetryEvent decode(byte[] raw) {
+  private TelemetryEvent decode(byte[] raw) {
     try {
-      return Topics.TELEMETRY_SERDE.decode(raw);
+      return telemetry.decode(raw);
     } catch (SerializationException e) {
       throw new RejectedEventException(RejectedEventException.Reason.CORRUPT, e.getMessage());
     }

@@ -390,8 +390,22 @@ class KpiTopologyTest {
   }
 
   @Test
+  void theConfluentWireFormatWithoutARegistryGoesToTheDlqSayingWhatIsMissing() {
+    byte[] framed = {0x00, 0x00, 0x00, 0x00, 0x07, 0x02, 0x61};
+    rawTelemetry.pipeInput(litho.id().getBytes(java.nio.charset.StandardCharsets.UTF_8), framed, T0);
+
+    List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+    assertThat(dead).singleElement().satisfies(record -> {
+      assertThat(record.value()).isEqualTo(framed);
+      assertThat(header(record, DeadLetters.REASON_HEADER)).isEqualTo("corrupt");
+      assertThat(header(record, "__streams.errors.message"))
+          .contains("Confluent wire format (schema id 7)").contains("no schema registry");
+    });
+  }
+
+  @Test
   void bytesThatAreNotAvroGoToTheDlqAsCorruptAndProcessingGoesOn() {
-    byte[] garbage = "\u0000not a telemetry event".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] garbage = "not a telemetry event".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     rawTelemetry.pipeInput(litho.id().getBytes(java.nio.charset.StandardCharsets.UTF_8), garbage, T0);
     send(litho.state(PRODUCTIVE, T0));
     heartbeats(litho, PRODUCTIVE, at(T0, "10s"), at(T0, "1m30s"));
@@ -400,7 +414,7 @@ class KpiTopologyTest {
     assertThat(dead).hasSize(1);
     assertThat(dead.get(0).value()).isEqualTo(garbage);
     assertThat(header(dead.get(0), DeadLetters.REASON_HEADER)).isEqualTo("corrupt");
-    assertThat(header(dead.get(0), "__streams.errors.message")).contains("not Avro single-object encoding");
+    assertThat(header(dead.get(0), "__streams.errors.message")).contains("neither Avro single-object encoding");
     assertThat(machineKpis.readValuesToList()).singleElement()
         .satisfies(kpi -> assertThat(kpi.getStateMillis()).isEqualTo(states(60_000, 0, 0, 0)));
   }

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -57,13 +58,26 @@ public final class KpiOracle {
   private final long staleAfter;
   private final long forgetAfter;
   private final long maxFutureSkew;
+  private final Function<byte[], TelemetryEvent> decoder;
 
-  /** An oracle applying the given time rules. */
+  /** An oracle applying the given time rules to events in single-object encoding. */
   public KpiOracle(Duration grace, Duration staleAfter, Duration forgetAfter, Duration maxFutureSkew) {
+    this(grace, staleAfter, forgetAfter, maxFutureSkew, Topics.TELEMETRY_SERDE::decode);
+  }
+
+  private KpiOracle(Duration grace, Duration staleAfter, Duration forgetAfter, Duration maxFutureSkew,
+      Function<byte[], TelemetryEvent> decoder) {
     this.grace = grace.toMillis();
     this.staleAfter = staleAfter.toMillis();
     this.forgetAfter = forgetAfter.toMillis();
     this.maxFutureSkew = maxFutureSkew.toMillis();
+    this.decoder = decoder;
+  }
+
+  /** The same oracle reading events with {@code decoder}, which throws for what is not an event. */
+  public KpiOracle decodingWith(Function<byte[], TelemetryEvent> decoder) {
+    return new KpiOracle(Duration.ofMillis(grace), Duration.ofMillis(staleAfter), Duration.ofMillis(forgetAfter),
+        Duration.ofMillis(maxFutureSkew), decoder);
   }
 
   /**
@@ -142,7 +156,7 @@ public final class KpiOracle {
       for (ConsumerRecord<byte[], byte[]> raw : inPartition) {
         TelemetryEvent event;
         try {
-          event = Topics.TELEMETRY_SERDE.decode(raw.value());
+          event = decoder.apply(raw.value());
         } catch (RuntimeException corrupt) {
           deadLetters.merge("corrupt", 1L, Long::sum);
           continue;

@@ -10,7 +10,7 @@ import java.util.List;
  * @param late late copies published (fresh event id, stamped well before the current time)
  * @param outOfOrder events published after later events of the same machine, within the grace
  * @param duplicates second publications of an event (same event id, same bytes)
- * @param corrupt records published whose value is not Avro single-object encoding
+ * @param corrupt records published whose value is in neither Avro encoding (single-object or Confluent wire format)
  * @param skewedEvents events stamped a day ahead by a machine whose clock is skewed
  * @param silencedEvents events not published because their machine was silent
  * @param skewedMachines machine ids whose clock is skewed, in model order

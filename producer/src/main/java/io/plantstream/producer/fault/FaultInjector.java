@@ -302,8 +302,11 @@ public final class FaultInjector {
         bytes[i + j] = (byte) (bits >>> (8 * j));
       }
     }
-    // The Avro single-object marker starts with C3; a first byte below 0x80 can never be it.
+    // Neither encoding's first byte: single-object starts with C3, the Confluent wire format with 00.
     bytes[0] &= 0x7F;
+    if (bytes[0] == 0) {
+      bytes[0] = 1;
+    }
     return bytes;
   }
 

@@ -2,6 +2,7 @@ package io.plantstream.producer.replay;
 
 import io.plantstream.avro.RecordedTelemetry;
 import io.plantstream.avro.TelemetryEvent;
+import io.plantstream.schemas.AvroSerde;
 import io.plantstream.schemas.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +55,14 @@ public final class RecordingWriter implements AutoCloseable {
 
   /** The entry for a record read from Kafka: its value decoded, or kept as bytes if it is not an event. */
   public static RecordedTelemetry entry(ConsumerRecord<byte[], byte[]> record) {
+    return entry(record, Topics.TELEMETRY_SERDE);
+  }
+
+  /**
+   * The entry for a record read from Kafka: its value decoded by {@code telemetry} (either encoding
+   * it reads), or kept as bytes if it is not an event.
+   */
+  public static RecordedTelemetry entry(ConsumerRecord<byte[], byte[]> record, AvroSerde<TelemetryEvent> telemetry) {
     RecordedTelemetry.Builder entry = RecordedTelemetry.newBuilder()
         .setKey(record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8))
         .setPartition(record.partition())
@@ -65,7 +74,7 @@ public final class RecordingWriter implements AutoCloseable {
       return entry.build(); // a tombstone: neither event nor bytes
     }
     try {
-      entry.setEvent(Topics.TELEMETRY_SERDE.decode(record.value()));
+      entry.setEvent(telemetry.decode(record.value()));
     } catch (SerializationException notAnEvent) {
       entry.setUndecodable(java.nio.ByteBuffer.wrap(record.value()));
     }

@@ -6,14 +6,12 @@ import java.util.Arrays;
 /**
  * One record of a recording ready to publish: key, timestamp (an event's event time, as the
  * simulator stamps its records; for other values the recorded timestamp) and the value bytes as they go on
- * the wire (an event in single-object encoding, or the undecodable bytes as recorded). For an
+ * the wire (an event with its encoding's header, single-object or a registry schema id, or the
+ * undecodable bytes as recorded). For an
  * event it knows where its event id and event time lie in those bytes, so that a shift in time or
  * a loop pass rewrites them without decoding and re-encoding the whole event.
  */
 final class ReplayRecord {
-
-  /** Offset of the Avro body in a single-object encoded value: marker and fingerprint come first. */
-  static final int BODY = 10;
 
   final String key;
   final long timestamp;
@@ -23,18 +21,21 @@ final class ReplayRecord {
   final boolean event;
   /** The event's site, or null. */
   final String siteId;
+  /** Where the Avro body starts in {@link #value}: after the encoding's header. */
+  private final int bodyAt;
   /** The event time, or the timestamp when not an event. */
   long eventTime;
   private int eventTimeAt;
   private int eventTimeLength;
 
-  private ReplayRecord(String key, long timestamp, byte[] value, boolean event, String siteId, long eventTime,
-      int eventTimeAt, int eventTimeLength) {
+  private ReplayRecord(String key, long timestamp, byte[] value, boolean event, String siteId, int bodyAt,
+      long eventTime, int eventTimeAt, int eventTimeLength) {
     this.key = key;
     this.timestamp = timestamp;
     this.value = value;
     this.event = event;
     this.siteId = siteId;
+    this.bodyAt = bodyAt;
     this.eventTime = eventTime;
     this.eventTimeAt = eventTimeAt;
     this.eventTimeLength = eventTimeLength;
@@ -42,16 +43,17 @@ final class ReplayRecord {
 
   /** A record whose value is not an event. */
   static ReplayRecord undecodable(String key, long timestamp, byte[] value) {
-    return new ReplayRecord(key, timestamp, value, false, null, timestamp, -1, 0);
+    return new ReplayRecord(key, timestamp, value, false, null, -1, timestamp, -1, 0);
   }
 
   /**
-   * An event in single-object encoding, {@code value}, whose site is {@code siteId} and whose
-   * event time is the varint of {@code eventTimeLength} bytes at {@code eventTimeAt}.
+   * An encoded event, {@code value}, whose body starts at {@code bodyAt}, whose site is
+   * {@code siteId} and whose event time is the varint of {@code eventTimeLength} bytes at
+   * {@code eventTimeAt}.
    */
-  static ReplayRecord event(String key, long timestamp, byte[] value, String siteId, long eventTime, int eventTimeAt,
-      int eventTimeLength) {
-    return new ReplayRecord(key, timestamp, value, true, siteId, eventTime, eventTimeAt, eventTimeLength);
+  static ReplayRecord event(String key, long timestamp, byte[] value, String siteId, int bodyAt, long eventTime,
+      int eventTimeAt, int eventTimeLength) {
+    return new ReplayRecord(key, timestamp, value, true, siteId, bodyAt, eventTime, eventTimeAt, eventTimeLength);
   }
 
   /** The same record {@code by} milliseconds later: timestamp and event time. */
@@ -64,7 +66,7 @@ final class ReplayRecord {
     }
     byte[] time = zigZagVarint(eventTime + by);
     byte[] shifted = splice(value, eventTimeAt, eventTimeLength, time);
-    return event(key, timestamp + by, shifted, siteId, eventTime + by, eventTimeAt, time.length);
+    return event(key, timestamp + by, shifted, siteId, bodyAt, eventTime + by, eventTimeAt, time.length);
   }
 
   /** The same event with {@code suffix} appended to its event id (the first field of the body). */
@@ -72,18 +74,18 @@ final class ReplayRecord {
     if (!event) {
       return this;
     }
-    int[] length = readVarint(value, BODY);
+    int[] length = readVarint(value, bodyAt);
     int idLength = (int) zigZagDecode(length[0]);
     byte[] id = new byte[idLength];
-    System.arraycopy(value, BODY + length[1], id, 0, idLength);
+    System.arraycopy(value, bodyAt + length[1], id, 0, idLength);
     byte[] newId = (new String(id, StandardCharsets.UTF_8) + suffix).getBytes(StandardCharsets.UTF_8);
     byte[] newLength = zigZagVarint(newId.length);
     byte[] field = new byte[newLength.length + newId.length];
     System.arraycopy(newLength, 0, field, 0, newLength.length);
     System.arraycopy(newId, 0, field, newLength.length, newId.length);
     int oldFieldLength = length[1] + idLength;
-    byte[] renamed = splice(value, BODY, oldFieldLength, field);
-    return event(key, timestamp, renamed, siteId, eventTime, eventTimeAt + field.length - oldFieldLength,
+    byte[] renamed = splice(value, bodyAt, oldFieldLength, field);
+    return event(key, timestamp, renamed, siteId, bodyAt, eventTime, eventTimeAt + field.length - oldFieldLength,
         eventTimeLength);
   }
 

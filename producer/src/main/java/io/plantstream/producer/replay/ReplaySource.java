@@ -1,7 +1,8 @@
 package io.plantstream.producer.replay;
 
 import io.plantstream.avro.RecordedTelemetry;
-import io.plantstream.schemas.Topics;
+import io.plantstream.avro.TelemetryEvent;
+import io.plantstream.schemas.AvroSerde;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -16,21 +17,21 @@ final class ReplaySource {
 
   private final RecordingReader reader;
   private final boolean raw;
-  private final byte[] header = new byte[ReplayRecord.BODY];
+  private final AvroSerde<TelemetryEvent> encoding;
+  private final byte[] header;
   private ByteBuffer block;
   private long left;
   private long blockNumber;
 
-  /** The records of {@code reader}, which this source then reads. */
-  ReplaySource(RecordingReader reader) {
+  /**
+   * The records of {@code reader}, which this source then reads, events encoded as {@code encoding}
+   * writes them (its header, then the recorded body).
+   */
+  ReplaySource(RecordingReader reader, AvroSerde<TelemetryEvent> encoding) {
     this.reader = reader;
     this.raw = reader.writtenWithCurrentSchema();
-    long fingerprint = Topics.TELEMETRY_SERDE.fingerprint();
-    header[0] = (byte) 0xC3;
-    header[1] = 0x01;
-    for (int i = 0; i < 8; i++) {
-      header[2 + i] = (byte) (fingerprint >>> (8 * i));
-    }
+    this.encoding = encoding;
+    this.header = encoding.header();
   }
 
   /** The next record, or null at the end; throws {@link RecordingException} at damage. */
@@ -78,7 +79,8 @@ final class ReplaySource {
       byte[] value = new byte[header.length + block.position() - start];
       System.arraycopy(header, 0, value, 0, header.length);
       System.arraycopy(block.array(), block.arrayOffset() + start, value, header.length, block.position() - start);
-      record = ReplayRecord.event(key, eventTime, value, siteId, eventTime, header.length + eventTimeAt, eventTimeLength);
+      record = ReplayRecord.event(key, eventTime, value, siteId, header.length, eventTime, header.length + eventTimeAt,
+          eventTimeLength);
     }
     if (readLong() == 1) {
       byte[] bytes = new byte[(int) readLong()];
@@ -139,7 +141,7 @@ final class ReplaySource {
   }
 
   /** An entry decoded with an older schema, its event re-encoded with the current one. */
-  private static ReplayRecord convert(RecordedTelemetry entry) {
+  private ReplayRecord convert(RecordedTelemetry entry) {
     long timestamp = entry.getKafkaTimestamp().toEpochMilli();
     if (entry.getEvent() == null) {
       ByteBuffer bytes = entry.getUndecodable();
@@ -150,10 +152,10 @@ final class ReplaySource {
       }
       return ReplayRecord.undecodable(entry.getKey(), timestamp, value);
     }
-    byte[] value = Topics.TELEMETRY_SERDE.encode(entry.getEvent());
+    byte[] value = encoding.encode(entry.getEvent());
     // The event time follows four strings in the body; find where, as the fast path does.
     ByteBuffer body = ByteBuffer.wrap(value);
-    body.position(ReplayRecord.BODY);
+    body.position(header.length);
     for (int i = 0; i < 4; i++) {
       int length = (int) zigZag(body);
       body.position(body.position() + length);
@@ -161,7 +163,8 @@ final class ReplaySource {
     int eventTimeAt = body.position();
     zigZag(body);
     long eventTime = entry.getEvent().getEventTime().toEpochMilli();
-    return ReplayRecord.event(entry.getKey(), eventTime, value, entry.getEvent().getSiteId(), eventTime, eventTimeAt,
+    return ReplayRecord.event(entry.getKey(), eventTime, value, entry.getEvent().getSiteId(), header.length, eventTime,
+        eventTimeAt,
         body.position() - eventTimeAt);
   }
 

@@ -1,10 +1,13 @@
 package io.plantstream.producer.replay;
 
 import io.plantstream.avro.MachineInfo;
+import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.producer.Pacer;
 import io.plantstream.producer.Sleeper;
 import io.plantstream.producer.Speed;
 import io.plantstream.producer.TelemetrySink;
+import io.plantstream.schemas.AvroSerde;
+import io.plantstream.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -41,6 +44,7 @@ public final class Replayer {
 
   private final Path file;
   private final TelemetrySink sink;
+  private final AvroSerde<TelemetryEvent> encoding;
   private final MachineSink machineSink;
   private final Speed speed;
   private final boolean loop;
@@ -66,6 +70,7 @@ public final class Replayer {
     this.sites = builder.sites;
     this.from = builder.from;
     this.to = builder.to;
+    this.encoding = builder.encoding;
     this.pacer = new Pacer(builder.speed, builder.clock, builder.sleeper);
   }
 
@@ -167,7 +172,7 @@ public final class Replayer {
           passShift = (passNumber - 1) * TimeShift.loopPeriod(firstOriginal, lastSteadyOfPass);
         }
         try (RecordingReader reader = RecordingReader.open(file);
-            ReadAhead entries = new ReadAhead(new ReplaySource(reader))) {
+            ReadAhead entries = new ReadAhead(new ReplaySource(reader, encoding))) {
           if (!onePass(entries, passNumber, passShift)) {
             wasStopped = true;
             return;
@@ -319,10 +324,20 @@ public final class Replayer {
     private Instant to;
     private InstantSource clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.SYSTEM;
+    private AvroSerde<TelemetryEvent> encoding = Topics.TELEMETRY_SERDE;
 
     private Builder(Path file, TelemetrySink sink) {
       this.file = Objects.requireNonNull(file, "file");
       this.sink = Objects.requireNonNull(sink, "sink");
+    }
+
+    /**
+     * How events are encoded on the wire: {@code serde}'s header (single-object, or a schema id in
+     * a registry) before the recorded body. By default single-object encoding.
+     */
+    public Builder encoding(AvroSerde<TelemetryEvent> serde) {
+      this.encoding = Objects.requireNonNull(serde, "serde");
+      return this;
     }
 
     /** Where the recorded machines go (default: nowhere). */

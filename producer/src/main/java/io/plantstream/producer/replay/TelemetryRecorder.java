@@ -139,7 +139,7 @@ public final class TelemetryRecorder {
       for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
         Long last = end.get(new TopicPartition(record.topic(), record.partition()));
         if (last == null || record.offset() < last) {
-          merge.add(RecordingWriter.entry(record));
+          merge.add(RecordingWriter.entry(record, topics.telemetrySerde()));
         }
       }
       for (TopicPartition partition : partitions) {
@@ -227,7 +227,7 @@ public final class TelemetryRecorder {
         if (record.value() == null) {
           latest.remove(key);
         } else {
-          MachineInfo machine = Topics.MACHINE_INFO_SERDE.decode(record.value());
+          MachineInfo machine = topics.machines().valueSerde().deserializer().deserialize(record.topic(), record.value());
           latest.put(machine.getMachineId(), machine);
         }
       }
