@@ -5,6 +5,7 @@ import io.plantstream.avro.MachineKpi;
 import io.plantstream.avro.SiteKpi;
 import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.schemas.Topic;
+import io.plantstream.schemas.SchemaRegistryException;
 import io.plantstream.schemas.Topics;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -325,6 +326,8 @@ final class ConsumeCommand implements Callable<Integer> {
       public Object decode(ConsumerRecord<byte[], byte[]> record) {
         try {
           return topic.valueSerde().deserializer().deserialize(record.topic(), record.value());
+        } catch (SchemaRegistryException unusable) {
+          throw unusable; // not this record's fault: the command fails and says where
         } catch (RuntimeException e) {
           return Map.of("undecodable", Errors.oneLine(e));
         }

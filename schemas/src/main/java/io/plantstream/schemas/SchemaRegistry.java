@@ -153,9 +153,12 @@ public final class SchemaRegistry {
     HttpResponse<String> response;
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (ConnectException | HttpTimeoutException e) {
+    } catch (HttpTimeoutException e) {
+      throw new SchemaRegistryException("the schema registry at " + url() + " did not answer within "
+          + TIMEOUT.toSeconds() + " s; cannot " + what);
+    } catch (ConnectException e) {
       throw new SchemaRegistryException("the schema registry at " + url() + " is unreachable ("
-          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + "); cannot " + what);
+          + (e.getMessage() == null ? "connection refused" : e.getMessage()) + "); cannot " + what);
     } catch (IOException e) {
       throw new SchemaRegistryException("cannot " + what + " at the schema registry " + url() + ": " + e);
     } catch (InterruptedException e) {
@@ -201,8 +204,10 @@ public final class SchemaRegistry {
     return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
+  /** The registry's message on one line, without the Java exception class some registries put before it. */
   private static String flat(String message) {
-    return message.replaceAll("\\s*\\R\\s*", " ").trim();
+    return message.replaceAll("\\s*\\R\\s*", " ").replaceFirst("^(?:[\\w$]+\\.)+[\\w$]*(?:Exception|Error): ", "")
+        .trim();
   }
 
   /** The registry answered that what was asked for does not exist. */
