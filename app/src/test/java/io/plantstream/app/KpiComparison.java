@@ -42,13 +42,16 @@ public final class KpiComparison {
     this.expected = expected;
   }
 
-  /** Recomputes the expected KPIs from the telemetry topic as it is now. */
+  /**
+   * Recomputes the expected KPIs from the telemetry topic as it is now, its events decoded as the
+   * topics' serde reads them (either encoding; ids looked up in the topics' registry, if any).
+   */
   public static KpiComparison recompute(KafkaFixture kafka, Topics topics, Collection<MachineInfo> machines,
       KpiConfig config) {
     Map<String, MachineInfo> byId = new HashMap<>();
     machines.forEach(info -> byId.put(info.getMachineId(), info));
     KpiOracle oracle = new KpiOracle(config.grace(), config.staleAfter(), config.forgetAfter(),
-        config.maxFutureSkew());
+        config.maxFutureSkew()).decodingWith(topics.telemetrySerde()::decode);
     return new KpiComparison(kafka, topics, oracle.compute(kafka.readAllRaw(topics.telemetry().name()), byId));
   }
 

@@ -34,10 +34,18 @@ public final class TelemetryPublisher implements TelemetrySink, AutoCloseable {
         new ByteArraySerializer()), topic);
   }
 
-  /** A publisher sending with {@code producer}, which it closes when closed. */
+  /**
+   * A publisher sending with {@code producer}, which it closes when closed, or at once if the
+   * topic's serde cannot be used (a schema registry that refuses its schema or cannot be reached).
+   */
   public TelemetryPublisher(Producer<String, byte[]> producer, Topic<String, TelemetryEvent> topic) {
+    try {
+      this.encoder = TelemetryEncoder.forSerde(topic.valueSerde(), topic.name());
+    } catch (RuntimeException unusable) {
+      producer.close();
+      throw unusable;
+    }
     this.publisher = new RecordPublisher<>(producer, topic.name());
-    this.encoder = TelemetryEncoder.forSerde(topic.valueSerde(), topic.name());
   }
 
   /**
