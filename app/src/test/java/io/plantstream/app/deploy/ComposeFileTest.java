@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.plantstream.app.PlantCommand;
+import io.plantstream.broker.LocalSchemaRegistry;
 import io.plantstream.testing.KafkaFixture;
+import java.net.URI;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -32,6 +34,8 @@ import picocli.CommandLine.ParseResult;
 class ComposeFileTest {
 
   private static final ComposeFile COMPOSE = ComposeFile.load();
+  /** The schema registry every plant service writes with: Apicurio Registry, as {@code plant registry} runs it. */
+  private static final String REGISTRY_IMAGE = "apicurio/apicurio-registry:3.0.9";
   private static final Pattern ENV_DEFAULT = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)");
 
   static Stream<String> plantServices() {
@@ -40,9 +44,12 @@ class ComposeFileTest {
 
   @Test
   void theStackHasTheBrokerTheOneShotTopicsTheSimulatorAndTheAggregator() {
-    assertThat(COMPOSE.serviceNames()).contains("kafka", "topics", "simulator", "aggregator", "kafka-ui",
-        "prometheus", "grafana");
+    assertThat(COMPOSE.serviceNames()).contains("kafka", "registry", "topics", "simulator", "aggregator",
+        "kafka-ui", "prometheus", "grafana");
     assertThat(COMPOSE.plantServices()).containsExactlyInAnyOrder("topics", "simulator", "aggregator");
+    assertThat(COMPOSE.startOrder(COMPOSE.plantServices()))
+        .as("what `docker compose up` starts, in order, without a profile")
+        .containsExactly("kafka", "registry", "topics", "simulator", "aggregator");
     assertThat(COMPOSE.command("topics")).first().isEqualTo("topics");
     assertThat(COMPOSE.command("simulator")).first().isEqualTo("simulate");
     assertThat(COMPOSE.command("aggregator")).first().isEqualTo("aggregate");
@@ -107,14 +114,83 @@ class ComposeFileTest {
 
   @Test
   void servicesStartWhenWhatTheyNeedIsHealthyOrDone() {
-    assertThat(dependsOn("topics")).containsExactlyEntriesOf(Map.of("kafka", "service_healthy"));
+    Map<String, String> brokerAndRegistryHealthy = Map.of("kafka", "service_healthy", "registry", "service_healthy");
+    assertThat(dependsOn("topics")).containsExactlyInAnyOrderEntriesOf(brokerAndRegistryHealthy);
     assertThat(dependsOn("simulator")).containsExactlyEntriesOf(Map.of("topics", "service_completed_successfully"));
     assertThat(dependsOn("aggregator")).containsExactlyEntriesOf(Map.of("topics", "service_completed_successfully"));
-    assertThat(dependsOn("kafka-ui")).containsExactlyEntriesOf(Map.of("kafka", "service_healthy"));
+    assertThat(dependsOn("kafka-ui")).containsExactlyInAnyOrderEntriesOf(brokerAndRegistryHealthy);
     for (String service : COMPOSE.serviceNames()) {
-      dependsOn(service).forEach((dependency, condition) ->
-          assertThat(COMPOSE.serviceNames()).as("%s depends on %s", service, dependency).contains(dependency));
+      dependsOn(service).forEach((dependency, condition) -> {
+        assertThat(COMPOSE.serviceNames()).as("%s depends on %s", service, dependency).contains(dependency);
+        assertThat(condition).as("%s depends on %s", service, dependency)
+            .isIn("service_started", "service_healthy", "service_completed_successfully");
+        if (condition.equals("service_healthy")) {
+          // Compose refuses service_healthy on a service without a healthcheck.
+          assertThat(COMPOSE.healthcheck(dependency)).as("healthcheck of %s, which %s waits for", dependency, service)
+              .containsKey("test");
+        }
+        if (condition.equals("service_completed_successfully")) {
+          assertThat(COMPOSE.service(dependency).get("restart")).as("restart policy of the one-shot %s", dependency)
+              .isEqualTo("no");
+        }
+      });
     }
+  }
+
+  @Test
+  void theSchemaRegistryIsTheApicurioReleaseTheProjectRunsWithAHealthcheck() {
+    Map<String, Object> registry = COMPOSE.service("registry");
+
+    assertThat(registry.get("image")).isEqualTo(REGISTRY_IMAGE)
+        .isEqualTo("apicurio/apicurio-registry:" + LocalSchemaRegistry.VERSION);
+    assertThat(COMPOSE.healthcheck("registry")).containsKey("test");
+    assertThat(String.valueOf(COMPOSE.healthcheck("registry").get("test")))
+        .as("the healthcheck asks the registry's own port inside its container")
+        .contains(String.valueOf(COMPOSE.containerPorts("registry").get(0)));
+    assertThat(COMPOSE.containerPorts("registry")).containsExactly(8080);
+    assertThat(list(registry, "ports")).singleElement().asString().as("one host port for the registry's API")
+        .matches("\\d+:8080");
+  }
+
+  /** No two services publish the same host port (a range, such as the aggregators' 8080-8084, counts whole). */
+  @Test
+  void noTwoServicesPublishTheSameHostPort() {
+    Map<Integer, String> owners = new TreeMap<>();
+    for (String service : COMPOSE.serviceNames()) {
+      for (Object mapping : list(COMPOSE.service(service), "ports")) {
+        String[] parts = String.valueOf(mapping).replaceFirst("/.*$", "").split(":");
+        assertThat(parts.length).as("port mapping %s of %s: HOST:CONTAINER", mapping, service).isGreaterThanOrEqualTo(2);
+        String[] range = parts[parts.length - 2].split("-");
+        int first = Integer.parseInt(range[0]);
+        int last = range.length > 1 ? Integer.parseInt(range[1]) : first;
+        for (int port = first; port <= last; port++) {
+          String previous = owners.put(port, service + " (" + mapping + ")");
+          assertThat(previous).as("host port %d of %s (%s)", port, service, mapping).isNull();
+        }
+      }
+    }
+  }
+
+  /**
+   * Every plant service writes its Avro values in the Confluent wire format with the registry
+   * service, reached by its service name on its container port, at the Confluent-compatible API;
+   * kafka-ui decodes them with the same registry.
+   */
+  @Test
+  void everyPlantServiceAndTheUiUseTheRegistryServicesConfluentCompatibleApi() {
+    int containerPort = COMPOSE.containerPorts("registry").get(0);
+    String expected = "http://registry:" + containerPort + LocalSchemaRegistry.CCOMPAT_PATH;
+
+    for (String service : COMPOSE.plantServices()) {
+      String url = COMPOSE.environment(service).get("PLANT_SCHEMA_REGISTRY_URL");
+      assertThat(url).as("PLANT_SCHEMA_REGISTRY_URL of service %s", service).isEqualTo(expected);
+      URI uri = URI.create(url);
+      assertThat(uri.getScheme()).isEqualTo("http");
+      assertThat(uri.getHost()).as("a service name").isIn(COMPOSE.serviceNames()).isEqualTo("registry");
+      assertThat(uri.getPort()).as("the registry's container port").isEqualTo(containerPort);
+      assertThat(uri.getPath()).isEqualTo(LocalSchemaRegistry.CCOMPAT_PATH).isEqualTo("/apis/ccompat/v7");
+    }
+    assertThat(COMPOSE.environment("kafka-ui")).containsEntry("KAFKA_CLUSTERS_0_SCHEMAREGISTRY", expected);
   }
 
   @Test
@@ -136,8 +212,9 @@ class ComposeFileTest {
     assertThat(list(COMPOSE.service("kafka-ui"), "profiles")).containsExactly("ui");
     assertThat(list(COMPOSE.service("prometheus"), "profiles")).containsExactly("monitoring");
     assertThat(list(COMPOSE.service("grafana"), "profiles")).containsExactly("monitoring");
-    for (String core : List.of("kafka", "topics", "simulator", "aggregator")) {
+    for (String core : List.of("kafka", "registry", "topics", "simulator", "aggregator")) {
       assertThat(COMPOSE.service(core)).as(core).doesNotContainKey("profiles");
+      assertThat(COMPOSE.profiles(core)).as(core).isEmpty();
     }
   }
 
@@ -159,11 +236,7 @@ class ComposeFileTest {
   }
 
   private static Map<String, String> dependsOn(String service) {
-    Map<String, String> conditions = new LinkedHashMap<>();
-    Map<String, Object> dependencies = map(COMPOSE.service(service), "depends_on");
-    dependencies.keySet().forEach(dependency ->
-        conditions.put(dependency, String.valueOf(map(dependencies, dependency).get("condition"))));
-    return conditions;
+    return COMPOSE.dependsOn(service);
   }
 
   /** The option of {@code command} whose default names environment variable {@code name}, or null. */
