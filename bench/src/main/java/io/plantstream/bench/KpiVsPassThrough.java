@@ -126,15 +126,15 @@ public final class KpiVsPassThrough {
   private static long lastRetainedHeap;
 
   /** Events per second of wall time and per second of this process's CPU time. */
-  private record Rate(double perWallSecond, double perCpuSecond) {}
+  record Rate(double perWallSecond, double perCpuSecond) {}
 
-  private static double median(List<Double> values) {
+  static double median(List<Double> values) {
     List<Double> sorted = values.stream().sorted().toList();
     int middle = sorted.size() / 2;
     return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
   }
 
-  private static long processCpuNanos() {
+  static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
@@ -146,7 +146,7 @@ public final class KpiVsPassThrough {
   }
 
   /** Runs one application until it has committed every input offset. */
-  private static Rate run(String name, Topology topology, EmbeddedKafkaBroker broker, Topics topics,
+  static Rate run(String name, Topology topology, EmbeddedKafkaBroker broker, Topics topics,
       long events) throws Exception {
     String applicationId = "bench-" + name + "-" + System.nanoTime();
     Path state = Files.createTempDirectory("plantstream-bench-");

@@ -1,0 +1,116 @@
+package io.plantstream.bench;
+
+import io.plantstream.broker.EmbeddedKafkaBroker;
+import io.plantstream.broker.LocalSchemaRegistry;
+import io.plantstream.producer.RunLimit;
+import io.plantstream.producer.SimulationSummary;
+import io.plantstream.producer.model.PlantModel;
+import io.plantstream.producer.sim.PlantSimulator;
+import io.plantstream.schemas.SchemaRegistry;
+import io.plantstream.schemas.Topics;
+import io.plantstream.streams.KpiConfig;
+import io.plantstream.streams.KpiTopology;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * Registry mode against single-object encoding, side by side on one embedded broker and one
+ * Apicurio Registry (the real server, fetched like {@code plant registry} does): the simulator
+ * publishing the same simulated hours of the five default sites, then the KPI application over
+ * each topic. Rounds alternate the two encodings with fresh topics and application ids; the
+ * ratios are registry / single-object, per round and their median.
+ *
+ * <p>Arguments: {@code [--hours H] [--rounds N]} (defaults 2 simulated hours, 3 rounds). Run from
+ * the project's root (the registry is fetched into {@code app/target}).
+ */
+public final class RegistryVsSingleObject {
+
+  private static final Instant START = Instant.parse("2026-11-02T00:00:00Z");
+
+  private RegistryVsSingleObject() {}
+
+  /** Runs the benchmark and prints a Markdown table. */
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = BenchmarkOptions.parse(args, Set.of("--hours", "--rounds"),
+        "RegistryVsSingleObject [--hours H] [--rounds N]");
+    long hours = Long.parseLong(options.getOrDefault("--hours", "2"));
+    int rounds = Integer.parseInt(options.getOrDefault("--rounds", "3"));
+    BenchmarkSuite.printMachine();
+    Path root = Path.of(".").toAbsolutePath().normalize();
+    Path home = LocalSchemaRegistry.install(root, root.resolve("logs").resolve("registry-fetch.log"));
+    try (LocalSchemaRegistry registry = LocalSchemaRegistry.start(home, 0, root.resolve("logs").resolve("bench-registry.log"));
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
+      System.out.println("registry " + registry.url() + ", broker " + broker.bootstrapServers());
+      measure(broker, SchemaRegistry.at(registry.url()), hours, rounds);
+    }
+  }
+
+  private static void measure(EmbeddedKafkaBroker broker, SchemaRegistry registry, long hours, int rounds)
+      throws Exception {
+    Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
+    List<double[]> results = new ArrayList<>();
+    for (int round = 0; round <= rounds; round++) {
+      String label = round == 0 ? "warm-up" : "round " + round;
+      Topics plain = new Topics("so" + round + ".");
+      Topics framed = new Topics("reg" + round + ".", registry);
+      try (Admin admin = Admin.create(client)) {
+        BenchTopics.create(admin, plain);
+        BenchTopics.create(admin, framed);
+      }
+      framed.registerSchemas(framed.avroTopics());
+      double[] simulator = {publish(client, plain, hours), publish(client, framed, hours)};
+      long events = lastEvents;
+      KpiVsPassThrough.Rate kpiPlain = KpiVsPassThrough.run("kpi-single", kpi(plain), broker, plain, events);
+      KpiVsPassThrough.Rate kpiFramed = KpiVsPassThrough.run("kpi-registry", kpi(framed), broker, framed, events);
+      System.out.printf(Locale.ROOT, "%s: simulator %,.0f vs %,.0f events/s; KPI app %,.0f vs %,.0f events/s%n",
+          label, simulator[0], simulator[1], kpiPlain.perWallSecond(), kpiFramed.perWallSecond());
+      if (round > 0) {
+        results.add(new double[] {simulator[0], simulator[1], kpiPlain.perWallSecond(), kpiFramed.perWallSecond(),
+            kpiPlain.perCpuSecond(), kpiFramed.perCpuSecond()});
+      }
+    }
+    System.out.println();
+    System.out.println("| round | simulate, single-object (events/s) | simulate, registry | ratio "
+        + "| KPI app, single-object (events/s) | KPI app, registry | ratio | KPI ratio per CPU-s |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
+    List<Double> simulatorRatios = new ArrayList<>();
+    List<Double> kpiRatios = new ArrayList<>();
+    List<Double> kpiCpuRatios = new ArrayList<>();
+    for (int i = 0; i < results.size(); i++) {
+      double[] r = results.get(i);
+      simulatorRatios.add(r[1] / r[0]);
+      kpiRatios.add(r[3] / r[2]);
+      kpiCpuRatios.add(r[5] / r[4]);
+      System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.0f %% | %,.0f | %,.0f | %.0f %% | %.0f %% |%n", i + 1,
+          r[0], r[1], 100 * simulatorRatios.get(i), r[2], r[3], 100 * kpiRatios.get(i), 100 * kpiCpuRatios.get(i));
+    }
+    System.out.printf(Locale.ROOT, "%nmedian registry / single-object: simulator %.0f %%, KPI app %.0f %% "
+        + "(%.0f %% per CPU-second)%n", 100 * KpiVsPassThrough.median(simulatorRatios),
+        100 * KpiVsPassThrough.median(kpiRatios), 100 * KpiVsPassThrough.median(kpiCpuRatios));
+  }
+
+  private static long lastEvents;
+
+  /** Publishes {@code hours} simulated hours with the seeded default plant; events per second. */
+  private static double publish(Map<String, Object> client, Topics topics, long hours) throws InterruptedException {
+    PlantSimulator simulator = new PlantSimulator(PlantModel.loadDefault(), 42L, START, Set.of());
+    long started = System.nanoTime();
+    SimulationSummary summary = BenchTopics.preload(client, topics, simulator, RunLimit.of(Duration.ofHours(hours)));
+    double seconds = (System.nanoTime() - started) / 1e9;
+    lastEvents = summary.events();
+    System.out.printf(Locale.ROOT, "simulate %-6s %,d events in %.1f s%n", topics.prefix(), summary.events(), seconds);
+    return summary.events() / seconds;
+  }
+
+  private static Topology kpi(Topics topics) {
+    return KpiTopology.build(topics, KpiConfig.defaults(), Topics.DEFAULT_TELEMETRY_PARTITIONS);
+  }
+}
