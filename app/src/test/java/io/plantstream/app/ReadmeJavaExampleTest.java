@@ -47,6 +47,25 @@ class ReadmeJavaExampleTest {
     assertThat(work.resolve("SiteKpiWatcher.class")).exists();
   }
 
+  /** The registry-mode reader compiles against Apicurio's serde (a test dependency) and kafka-clients. */
+  @Test
+  void theRegistryModeConsumerExampleCompiles() throws Exception {
+    String section = section(Files.readString(readme()), "## Consuming the KPIs");
+    String example = codeBlock(section, "### Registry mode: the Confluent wire format and a schema registry", "java");
+    assertThat(example).contains("class RegistryKpiReader").contains("AvroKafkaDeserializer").contains("read_committed");
+    Path source = work.resolve("RegistryKpiReader.java");
+    Files.writeString(source, example);
+
+    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    StringWriter diagnostics = new StringWriter();
+    boolean compiled = compiler.getTask(diagnostics, null, null,
+        List.of("-classpath", System.getProperty("java.class.path"), "-d", work.toString(), "-Xlint:all", "-Werror"),
+        null, compiler.getStandardFileManager(null, null, null).getJavaFileObjects(source)).call();
+
+    assertThat(compiled).as("%s", diagnostics).isTrue();
+    assertThat(work.resolve("RegistryKpiReader.class")).exists();
+  }
+
   private static Path readme() {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       if (Files.exists(dir.resolve("README.md")) && Files.exists(dir.resolve("schemas"))) {
