@@ -1,5 +1,6 @@
 package io.plantstream.app;
 
+import io.plantstream.app.http.CommandMetrics;
 import io.plantstream.app.http.KpiHttpServer;
 import io.plantstream.app.http.SimulatorMetrics;
 import io.plantstream.producer.RunLimit;
@@ -12,6 +13,7 @@ import io.plantstream.producer.fault.FaultRates;
 import io.plantstream.producer.model.Machine;
 import io.plantstream.producer.model.PlantModel;
 import io.plantstream.producer.publish.MachinesPublisher;
+import io.plantstream.producer.publish.ProducerConfigs;
 import io.plantstream.producer.publish.TelemetryPublisher;
 import io.plantstream.producer.sim.PlantSimulator;
 import io.plantstream.schemas.Topics;
@@ -25,7 +27,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -164,9 +170,14 @@ final class SimulateCommand implements Callable<Integer> {
     log.info("published {} machines to {}; simulating from {} at speed {}{}{}", machines, topics.machines().name(),
         simulator.start(), speed, rate == null ? "" : ", at most " + rate + " events/s",
         faults == null ? "" : ", with faults");
-    try (TelemetryPublisher publisher = new TelemetryPublisher(client, topics.telemetry())) {
-      SimulatorMetrics metrics = new SimulatorMetrics(publisher, faults);
+    // The producer is built here so that /metrics can export its metrics (Micrometer's binder takes the client).
+    Producer<String, byte[]> producer = new KafkaProducer<>(ProducerConfigs.withDefaults(client),
+        new StringSerializer(), new ByteArraySerializer());
+    try (TelemetryPublisher publisher = new TelemetryPublisher(producer, topics.telemetry());
+        CommandMetrics registry = new CommandMetrics()) {
+      SimulatorMetrics metrics = new SimulatorMetrics(publisher, faults, registry);
       if (http != null) {
+        registry.bind(producer);
         http.serve(metrics.router());
       }
       SimulationRunner runner = SimulationRunner.builder(simulator, metrics)

@@ -60,6 +60,39 @@ public final class KpiTopology {
   /** Site aggregates of 1-hour windows. */
   public static final String SITE_1H_STORE = "site-kpi-1h-store";
 
+  // The names of the nodes that code outside the topology depends on (the metrics read Kafka
+  // Streams' per-node metrics by them); KpiTopologyDescriptionTest pins every name of the topology.
+
+  /** The global store's source of machine metadata (Kafka Streams adds its own source, {@code <name>-source}). */
+  public static final String MACHINES_SOURCE = "machines-source";
+  /** The source of telemetry. */
+  public static final String TELEMETRY_SOURCE = "telemetry-source";
+  /** The processor of the machine timelines ({@link MachineTimelineProcessor}). */
+  public static final String MACHINE_TIMELINE = "machine-timeline";
+  /** The sink of late events. */
+  public static final String LATE_SINK = "late-sink";
+  /** The sink of events the timeline found wrong after holding them. */
+  public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+  /** The sink of machine KPIs of 1-minute windows. */
+  public static final String MACHINE_KPI_1M_SINK = "machine-kpi-1m-sink";
+  /** The site aggregation of 1-minute windows ({@link SiteKpiProcessor}). */
+  public static final String SITE_KPI_1M = "site-kpi-1m";
+  /** The site aggregation of 1-hour windows ({@link SiteKpiProcessor}). */
+  public static final String SITE_KPI_1H = "site-kpi-1h";
+  /** The sink of site KPIs of 1-minute windows. */
+  public static final String SITE_KPI_1M_SINK = SITE_KPI_1M + "-sink";
+  /** The sink of site KPIs of 1-hour windows. */
+  public static final String SITE_KPI_1H_SINK = SITE_KPI_1H + "-sink";
+
+  /**
+   * A sink node that writes KPI records.
+   *
+   * @param node the sink's name in the topology
+   * @param topic the topic it writes
+   * @param window the window size of its records
+   */
+  public record KpiSink(String node, String topic, KpiWindow window) {}
+
   /**
    * Internal topics (after {@code <application-id>-}) that only older layouts of this topology's
    * state had: an application id that has them holds state this version must not read.
@@ -82,6 +115,14 @@ public final class KpiTopology {
 
   private KpiTopology() {}
 
+  /** The sinks of KPI records over {@code topics}: machine minutes, site minutes, site hours. */
+  public static List<KpiSink> kpiSinks(Topics topics) {
+    return List.of(
+        new KpiSink(MACHINE_KPI_1M_SINK, topics.machineKpi1m().name(), KpiWindow.MINUTE),
+        new KpiSink(SITE_KPI_1M_SINK, topics.siteKpi1m().name(), KpiWindow.MINUTE),
+        new KpiSink(SITE_KPI_1H_SINK, topics.siteKpi1h().name(), KpiWindow.HOUR));
+  }
+
   /**
    * The topology over {@code topics} with {@code config}'s time rules, for a telemetry topic of
    * {@code telemetryPartitions} partitions: the site aggregation waits for each of them.
@@ -102,7 +143,7 @@ public final class KpiTopology {
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MachineDirectory.STORE),
             machines.keySerde(), machines.valueSerde()).withLoggingDisabled(),
         machines.name(),
-        Consumed.with(machines.keySerde(), machines.valueSerde()).withName("machines-source"),
+        Consumed.with(machines.keySerde(), machines.valueSerde()).withName(MACHINES_SOURCE),
         MachineDirectory.Updater::new);
 
     // Stores whose keys are overwritten often are cached: the changelog gets a key's last value per
@@ -133,8 +174,8 @@ public final class KpiTopology {
         // nothing here computes with.
         .stream(telemetry.name(), Consumed.with(telemetry.keySerde(), Serdes.ByteArray())
             .withTimestampExtractor(new UsePartitionTimeOnInvalidTimestamp())
-            .withName("telemetry-source"))
-        .process(() -> new MachineTimelineProcessor(config, telemetryPartitions, topics.telemetrySerde()), Named.as("machine-timeline"),
+            .withName(TELEMETRY_SOURCE))
+        .process(() -> new MachineTimelineProcessor(config, telemetryPartitions, topics.telemetrySerde()), Named.as(MACHINE_TIMELINE),
             MachineTimelineProcessor.TIMELINE_STORE, MachineTimelineProcessor.PENDING_STORE,
             MachineTimelineProcessor.PENDING_OPEN_STORE,
             MachineTimelineProcessor.CLOCK_STORE, MachineTimelineProcessor.REVISION_STORE,
@@ -152,12 +193,12 @@ public final class KpiTopology {
     outputs.get("timeline-late")
         .mapValues(out -> ((TimelineOutput.Late) out).event(), Named.as("as-late-event"))
         .to(topics.late().name(), Produced.with(topics.late().keySerde(), topics.late().valueSerde())
-            .withName("late-sink"));
+            .withName(LATE_SINK));
 
     // Held events found wrong later; what Kafka Streams' handlers send goes to the same topic.
     outputs.get("timeline-dead-letter")
         .mapValues(out -> ((TimelineOutput.DeadLetter) out).value(), Named.as("as-dead-letter"))
-        .to(topics.dlq().name(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("dead-letter-sink"));
+        .to(topics.dlq().name(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName(DEAD_LETTER_SINK));
 
     KStream<String, MachineKpi> minutes = outputs.get("timeline-minute")
         .mapValues(out -> ((TimelineOutput.ClosedWindow) out).kpi(), Named.as("as-machine-kpi-1m"));
@@ -166,14 +207,14 @@ public final class KpiTopology {
         .selectKey((machine, kpi) -> KpiKeys.of(machine, kpi.getWindowStart().toEpochMilli()),
             Named.as("machine-kpi-1m-key"))
         .to(machineKpi.name(), Produced.with(machineKpi.keySerde(), machineKpi.valueSerde())
-            .withName("machine-kpi-1m-sink"));
+            .withName(MACHINE_KPI_1M_SINK));
     KStream<String, MachineKpi> hours = outputs.get("timeline-hour")
         .mapValues(out -> ((TimelineOutput.ClosedWindow) out).kpi(), Named.as("as-machine-kpi-1h"));
     KStream<String, TimelineOutput> partitionMarks = outputs.get("timeline-mark");
 
-    siteKpis(minutes, partitionMarks, "1m", SITE_1M_STORE, KpiWindow.MINUTE.retention(), topics.siteKpi1m(),
+    siteKpis(minutes, partitionMarks, KpiWindow.MINUTE, SITE_KPI_1M, SITE_KPI_1M_SINK, topics.siteKpi1m(),
         config, telemetryPartitions);
-    siteKpis(hours, partitionMarks, "1h", SITE_1H_STORE, KpiWindow.HOUR.retention(), topics.siteKpi1h(),
+    siteKpis(hours, partitionMarks, KpiWindow.HOUR, SITE_KPI_1H, SITE_KPI_1H_SINK, topics.siteKpi1h(),
         config, telemetryPartitions);
   }
 
@@ -184,9 +225,11 @@ public final class KpiTopology {
    * a promise about the machine windows before it.
    */
   private static void siteKpis(KStream<String, MachineKpi> machineKpis, KStream<String, TimelineOutput> partitionMarks,
-      String size, String store, Duration retention, Topic<String, SiteKpi> output, KpiConfig config,
+      KpiWindow window, String name, String sink, Topic<String, SiteKpi> output, KpiConfig config,
       int telemetryPartitions) {
-    String name = "site-kpi-" + size;
+    String size = window.label();
+    String store = window.siteStore();
+    Duration retention = window.retention();
     KStream<String, SiteInput> windows = machineKpis
         .selectKey((machine, kpi) -> KpiKeys.of(kpi.getSiteId(), kpi.getWindowStart().toEpochMilli()),
             Named.as(name + "-key"))
@@ -200,7 +243,7 @@ public final class KpiTopology {
             .withStreamPartitioner(new SiteInputPartitioner()))
         .process(() -> new SiteKpiProcessor(store, retention, telemetryPartitions, config), Named.as(name), store,
             store + SiteKpiProcessor.PARTS_SUFFIX, store + SiteKpiProcessor.MARKS_SUFFIX)
-        .to(output.name(), Produced.with(output.keySerde(), output.valueSerde()).withName(name + "-sink"));
+        .to(output.name(), Produced.with(output.keySerde(), output.valueSerde()).withName(sink));
   }
 
   private static <K, V> StoreBuilder<KeyValueStore<K, V>> inMemory(String name, Serde<K> keys, Serde<V> values) {

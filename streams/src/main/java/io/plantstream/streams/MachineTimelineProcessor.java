@@ -78,6 +78,16 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
 
   /** Scope of the metrics this processor records (duplicate-events, late-events, stream-time per task). */
   public static final String METRICS_SCOPE = "plantstream-timeline";
+  /** Kafka's metric group of those metrics, as Kafka Streams names the group of a custom scope. */
+  public static final String METRICS_GROUP = "stream-" + METRICS_SCOPE + "-metrics";
+  /** The tag of those metrics that holds the task id. */
+  public static final String METRICS_TASK_TAG = METRICS_SCOPE + "-id";
+  /** Sensor of events dropped as duplicates: metrics {@value}-rate and {@value}-total. */
+  public static final String DUPLICATE_EVENTS = "duplicate-events";
+  /** Sensor of events sent to the late topic: metrics {@value}-rate and {@value}-total. */
+  public static final String LATE_EVENTS = "late-events";
+  /** Metric of the partition's stream time, epoch millis. */
+  public static final String STREAM_TIME = "stream-time";
 
   /** Key of the close boundary in {@value #CLOCK_STORE}. */
   static final String CLOSED_UNTIL = "closed-until";
@@ -143,15 +153,15 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
     this.revisions = context.getStateStore(REVISION_STORE);
     this.machines = new MachineDirectory(context.getStateStore(MachineDirectory.STORE));
     String task = context.taskId().toString();
-    this.duplicates = context.metrics().addRateTotalSensor(METRICS_SCOPE, task, "duplicate-events",
+    this.duplicates = context.metrics().addRateTotalSensor(METRICS_SCOPE, task, DUPLICATE_EVENTS,
         Sensor.RecordingLevel.INFO);
-    this.lateEvents = context.metrics().addRateTotalSensor(METRICS_SCOPE, task, "late-events",
+    this.lateEvents = context.metrics().addRateTotalSensor(METRICS_SCOPE, task, LATE_EVENTS,
         Sensor.RecordingLevel.INFO);
-    streamTimeGauge = context.metrics().addSensor(METRICS_SCOPE + "." + task + ".stream-time",
+    streamTimeGauge = context.metrics().addSensor(METRICS_SCOPE + "." + task + "." + STREAM_TIME,
         Sensor.RecordingLevel.INFO);
-    streamTimeGauge.add(new MetricName("stream-time", "stream-" + METRICS_SCOPE + "-metrics",
+    streamTimeGauge.add(new MetricName(STREAM_TIME, METRICS_GROUP,
         "The partition's stream time: the largest accepted event time, epoch millis",
-        Map.of("thread-id", Thread.currentThread().getName(), METRICS_SCOPE + "-id", task)), new Value());
+        Map.of("thread-id", Thread.currentThread().getName(), METRICS_TASK_TAG, task)), new Value());
     checkLayout();
     reloadMirrors();
     if (streamTime != null) {

@@ -59,6 +59,20 @@ public final class SiteKpiProcessor implements Processor<String, SiteInput, Stri
 
   /** Scope of the metrics this processor records. */
   public static final String METRICS_SCOPE = "plantstream-site";
+  /** Kafka's metric group of those metrics, as Kafka Streams names the group of a custom scope. */
+  public static final String METRICS_GROUP = "stream-" + METRICS_SCOPE + "-metrics";
+  /** The tag of those metrics that holds the task id. */
+  public static final String METRICS_TASK_TAG = METRICS_SCOPE + "-id";
+  /**
+   * Sensor, after the site store's name, of final site windows published again: metrics
+   * {@code <store>}{@value}{@code -rate} and {@code -total}.
+   */
+  public static final String CORRECTIONS = "-corrections";
+  /**
+   * Sensor, after the site store's name, of machine windows dropped because their site window was
+   * forgotten: metrics {@code <store>}{@value}{@code -rate} and {@code -total}.
+   */
+  public static final String EXPIRED_MACHINE_WINDOWS = "-expired-machine-windows";
 
   private static final Serializer<String> KEYS = new StringSerializer();
   private static final String FINAL_UNTIL = "final-until";
@@ -104,9 +118,9 @@ public final class SiteKpiProcessor implements Processor<String, SiteInput, Stri
     this.progress = context.getStateStore(storeName + MARKS_SUFFIX);
     String task = context.taskId().toString();
     this.corrections = context.metrics().addRateTotalSensor(METRICS_SCOPE, task,
-        storeName + "-corrections", Sensor.RecordingLevel.INFO);
+        storeName + CORRECTIONS, Sensor.RecordingLevel.INFO);
     this.expired = context.metrics().addRateTotalSensor(METRICS_SCOPE, task,
-        storeName + "-expired-machine-windows", Sensor.RecordingLevel.INFO);
+        storeName + EXPIRED_MACHINE_WINDOWS, Sensor.RecordingLevel.INFO);
     reload();
     if (config.emit() == EmitMode.UPDATES) {
       context.schedule(config.updateInterval(), PunctuationType.WALL_CLOCK_TIME, now -> publishChanged());

@@ -1,137 +1,139 @@
 package io.plantstream.app.http;
 
-import io.plantstream.app.http.PrometheusText.MetricFamily;
-import io.plantstream.app.http.PrometheusText.Sample;
-import io.plantstream.app.http.PrometheusText.Type;
+import io.micrometer.core.instrument.Tags;
+import io.plantstream.app.http.ScrapedFamily.Type;
 import io.plantstream.avro.SiteKpi;
 import io.plantstream.schemas.Topics;
 import io.plantstream.streams.KpiApplication;
 import io.plantstream.streams.KpiStoreQueries;
+import io.plantstream.streams.KpiTopology;
 import io.plantstream.streams.KpiWindow;
 import io.plantstream.streams.MachineTimelineProcessor;
 import io.plantstream.streams.SiteKpiProcessor;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 /**
- * What {@code GET /metrics} exports for one KPI application instance, read at request time from
- * Kafka Streams' metrics, the application's dead-letter counts and the partition clocks in its
- * state stores.
+ * plantstream's own meters of one KPI application instance, in the command's
+ * {@link CommandMetrics} registry next to Kafka Streams' metrics, read at each scrape from Kafka
+ * Streams' metrics (the processors' own and the telemetry consumers'), the application's
+ * dead-letter counts and its state stores.
  *
- * <p>plantstream's own families ({@code plantstream_*}): events in (total and per second), DLQ
- * records by reason, late events and duplicates dropped per task, KPI emission lag (wall-clock time
- * of emission minus the window's end) per KPI topic and task, stream time and close boundary per
- * telemetry partition, the client state, and per site and window size the KPIs of the newest final
- * window held here ({@code plantstream_site_*}). Then Kafka's own metrics that matter for operating it
- * ({@code kafka_<group>_<name>}): thread processing and commit rates, dropped records, end-to-end
- * latency of source and sink nodes, consumer lag, producer errors.
+ * <p>Events in (total and per second), DLQ records by reason, late events and duplicates dropped
+ * per task, KPI emission lag (wall-clock time of emission minus the window's end) per KPI topic and
+ * task, stream time and close boundary per telemetry partition, the client state, and per site and
+ * window size the KPIs of the newest final window held here ({@code plantstream_site_*}). The
+ * names of the topology's nodes and of the processors' metrics it reads are the topology's own
+ * constants ({@link KpiTopology}, {@link MachineTimelineProcessor}, {@link SiteKpiProcessor}).
  */
 public final class KpiMetrics {
 
-  /** Kafka metrics worth exporting, by metric group; everything else stays out of the scrape. */
-  static final Map<String, Set<String>> KAFKA_METRICS = Map.of(
-      "stream-metrics", Set.of("alive-stream-threads", "failed-stream-threads"),
-      "stream-thread-metrics", Set.of("process-rate", "process-total", "process-records-avg", "process-ratio",
-          "commit-rate", "commit-total", "commit-latency-avg", "commit-latency-max", "poll-rate",
-          "poll-records-avg", "punctuate-rate", "punctuate-total", "blocked-time-ns-total",
-          "task-created-total", "task-closed-total"),
-      "stream-task-metrics", Set.of("dropped-records-total", "enforced-processing-total", "active-process-ratio"),
-      "stream-processor-node-metrics", Set.of("record-e2e-latency-avg", "record-e2e-latency-max",
-          "record-e2e-latency-min"),
-      "consumer-fetch-manager-metrics", Set.of("records-lag", "records-lag-max", "records-consumed-total",
-          "records-consumed-rate"),
-      "producer-metrics", Set.of("record-send-total", "record-error-total", "record-retry-total"));
-
-  private static final String TIMELINE_GROUP = "stream-" + MachineTimelineProcessor.METRICS_SCOPE + "-metrics";
-  private static final String TIMELINE_TASK_TAG = MachineTimelineProcessor.METRICS_SCOPE + "-id";
-  private static final String SITE_GROUP = "stream-" + SiteKpiProcessor.METRICS_SCOPE + "-metrics";
-  private static final String SITE_TASK_TAG = SiteKpiProcessor.METRICS_SCOPE + "-id";
   private static final String NODE_GROUP = "stream-processor-node-metrics";
   private static final String FETCH_GROUP = "consumer-fetch-manager-metrics";
+  private static final String E2E_LATENCY = "record-e2e-latency-";
 
   private final KpiApplication app;
   private final KpiStoreQueries stores;
   private final String telemetryTopic;
-  private final Map<String, Sink> sinks = new LinkedHashMap<>();
+  /** The KPI sinks by node name. */
+  private final Map<String, KpiTopology.KpiSink> sinks = new HashMap<>();
 
-  /** The KPI sink nodes of {@code KpiTopology} (names given there), with their topic and window. */
-  private record Sink(String topic, KpiWindow window) {}
+  private final ScrapedFamily state;
+  private final ScrapedFamily eventsIn;
+  private final ScrapedFamily eventsPerSecond;
+  private final ScrapedFamily deadLetters;
+  private final ScrapedFamily late;
+  private final ScrapedFamily duplicates;
+  private final ScrapedFamily corrections;
+  private final ScrapedFamily expired;
+  private final ScrapedFamily lagAvg;
+  private final ScrapedFamily lagMax;
+  private final ScrapedFamily streamTime;
+  private final ScrapedFamily closedUntil;
+  private final Map<SiteGauge, ScrapedFamily> siteKpis = new EnumMap<>(SiteGauge.class);
 
-  /** Metrics of {@code app}, a running KPI topology over {@code topics}. */
-  public KpiMetrics(KpiApplication app, KpiStoreQueries stores, Topics topics) {
+  /** Registers the meters of {@code app}, a running KPI topology over {@code topics}, in {@code metrics}. */
+  public KpiMetrics(KpiApplication app, KpiStoreQueries stores, Topics topics, CommandMetrics metrics) {
     this.app = app;
     this.stores = stores;
     this.telemetryTopic = topics.telemetry().name();
-    sinks.put("machine-kpi-1m-sink", new Sink(topics.machineKpi1m().name(), KpiWindow.MINUTE));
-    sinks.put("site-kpi-1m-sink", new Sink(topics.siteKpi1m().name(), KpiWindow.MINUTE));
-    sinks.put("site-kpi-1h-sink", new Sink(topics.siteKpi1h().name(), KpiWindow.HOUR));
-  }
-
-  /** The Prometheus text of every family, as {@code GET /metrics} answers it. */
-  public String scrape() {
-    return PrometheusText.render(collect());
-  }
-
-  /** Every family, plantstream's first. */
-  public List<MetricFamily> collect() {
-    Map<MetricName, ? extends Metric> metrics = app.streams().metrics();
-    List<MetricFamily> families = new ArrayList<>();
-    families.add(state());
-    families.addAll(eventsIn(metrics));
-    families.add(deadLetters());
-    families.add(perTask(metrics, "late-events-total", "plantstream_late_events_total",
-        "Events that came after their window closed, sent to the late topic, per task."));
-    families.add(perTask(metrics, "duplicate-events-total", "plantstream_duplicate_events_total",
-        "Events dropped because their event id was seen before, per task."));
-    families.add(perSiteTask(metrics, "-corrections-total", "plantstream_site_corrections_total",
+    KpiTopology.kpiSinks(topics).forEach(sink -> sinks.put(sink.node(), sink));
+    var registry = metrics.registry();
+    state = new ScrapedFamily(registry, "plantstream_streams_state",
+        "1 for the Kafka Streams state this instance is in (RUNNING when healthy), 0 for the others.", Type.GAUGE);
+    eventsIn = new ScrapedFamily(registry, "plantstream_events_in_total",
+        "Records read from the telemetry topic by this instance, bad ones included.", Type.COUNTER);
+    eventsPerSecond = new ScrapedFamily(registry, "plantstream_events_in_per_second",
+        "Records read from the telemetry topic per second, over the last minute or so.", Type.GAUGE);
+    deadLetters = new ScrapedFamily(registry, "plantstream_dlq_records_total",
+        "Records sent to the dead-letter topic by this instance, by reason "
+            + "(corrupt, invalid-field, unknown-machine, future-skew).", Type.COUNTER);
+    late = new ScrapedFamily(registry, "plantstream_late_events_total",
+        "Events that came after their window closed, sent to the late topic, per task.", Type.COUNTER);
+    duplicates = new ScrapedFamily(registry, "plantstream_duplicate_events_total",
+        "Events dropped because their event id was seen before, per task.", Type.COUNTER);
+    corrections = new ScrapedFamily(registry, "plantstream_site_corrections_total",
         "Final site windows published again because a machine window came after they were final (from a "
-            + "partition that was idle), per window size and task."));
-    families.add(perSiteTask(metrics, "-expired-machine-windows-total", "plantstream_site_expired_machine_windows_total",
-        "Machine windows dropped because their site window was already forgotten, per window size and task."));
-    families.addAll(emissionLag(metrics));
-    families.addAll(clocks(metrics));
-    families.addAll(siteKpis());
-    families.addAll(kafka(metrics));
-    return families;
-  }
-
-  private MetricFamily state() {
-    KafkaStreams.State now = app.state();
-    List<Sample> samples = new ArrayList<>();
-    for (KafkaStreams.State state : KafkaStreams.State.values()) {
-      samples.add(new Sample(Map.of("state", state.name()), state == now ? 1 : 0));
+            + "partition that was idle), per window size and task.", Type.COUNTER);
+    expired = new ScrapedFamily(registry, "plantstream_site_expired_machine_windows_total",
+        "Machine windows dropped because their site window was already forgotten, per window size and task.",
+        Type.COUNTER);
+    lagAvg = new ScrapedFamily(registry, "plantstream_kpi_emission_lag_seconds_avg",
+        "Average time from a window's end (event time) to the emission of its KPI record (wall clock), "
+            + "over the last minute or so, per KPI topic and task.", Type.GAUGE);
+    lagMax = new ScrapedFamily(registry, "plantstream_kpi_emission_lag_seconds_max",
+        "Largest time from a window's end (event time) to the emission of its KPI record (wall clock), "
+            + "over the last minute or so, per KPI topic and task.", Type.GAUGE);
+    streamTime = new ScrapedFamily(registry, "plantstream_stream_time_seconds",
+        "Stream time of each telemetry partition active here: the largest accepted event time, "
+            + "in seconds since the epoch.", Type.GAUGE);
+    closedUntil = new ScrapedFamily(registry, "plantstream_closed_until_seconds",
+        "Close boundary of each telemetry partition active here: every window ending at or before it "
+            + "is closed, in seconds since the epoch.", Type.GAUGE);
+    for (SiteGauge gauge : SiteGauge.values()) {
+      siteKpis.put(gauge, new ScrapedFamily(registry, gauge.name, gauge.help, Type.GAUGE));
     }
-    return new MetricFamily("plantstream_streams_state",
-        "1 for the Kafka Streams state this instance is in (RUNNING when healthy), 0 for the others.",
-        Type.GAUGE, samples);
+    metrics.beforeScrape(this::update);
   }
 
-  private List<MetricFamily> eventsIn(Map<MetricName, ? extends Metric> metrics) {
-    return List.of(
-        new MetricFamily("plantstream_events_in_total",
-            "Records read from the telemetry topic by this instance, bad ones included.", Type.COUNTER,
-            List.of(Sample.of(telemetryConsumed(metrics, "records-consumed-total")))),
-        new MetricFamily("plantstream_events_in_per_second",
-            "Records read from the telemetry topic per second, over the last minute or so.", Type.GAUGE,
-            List.of(Sample.of(telemetryConsumed(metrics, "records-consumed-rate")))));
+  /** Reads every value now. */
+  void update() {
+    Map<MetricName, ? extends Metric> metrics = app.streams().metrics();
+    state.set(state());
+    eventsIn.set(Map.of(Tags.empty(), telemetryConsumed(metrics, "records-consumed-total")));
+    eventsPerSecond.set(Map.of(Tags.empty(), telemetryConsumed(metrics, "records-consumed-rate")));
+    Map<Tags, Double> reasons = new HashMap<>();
+    app.deadLetters().snapshot().forEach((reason, count) -> reasons.put(Tags.of("reason", reason), (double) count));
+    deadLetters.set(reasons);
+    late.set(perTimelineTask(metrics, MachineTimelineProcessor.LATE_EVENTS + "-total"));
+    duplicates.set(perTimelineTask(metrics, MachineTimelineProcessor.DUPLICATE_EVENTS + "-total"));
+    corrections.set(perSiteTask(metrics, SiteKpiProcessor.CORRECTIONS + "-total"));
+    expired.set(perSiteTask(metrics, SiteKpiProcessor.EXPIRED_MACHINE_WINDOWS + "-total"));
+    lagAvg.set(emissionLag(metrics, "avg"));
+    lagMax.set(emissionLag(metrics, "max"));
+    streamTime.set(streamTime(metrics));
+    closedUntil.set(closedUntil());
+    siteKpis();
+  }
+
+  private Map<Tags, Double> state() {
+    KafkaStreams.State now = app.state();
+    Map<Tags, Double> states = new HashMap<>();
+    for (KafkaStreams.State state : KafkaStreams.State.values()) {
+      states.put(Tags.of("state", state.name()), state == now ? 1.0 : 0.0);
+    }
+    return states;
   }
 
   /** Sum over the main consumers of a per-topic fetch metric of the telemetry topic. */
   private double telemetryConsumed(Map<MetricName, ? extends Metric> metrics, String name) {
-    // Older clients tag topics with dots replaced by underscores; count one spelling only.
+    // Consumers also tag topics with dots replaced by underscores; count one spelling only.
     double exact = 0;
     double underscored = 0;
     boolean sawExact = false;
@@ -152,43 +154,38 @@ public final class KpiMetrics {
     return sawExact ? exact : underscored;
   }
 
-  private MetricFamily deadLetters() {
-    List<Sample> samples = new ArrayList<>();
-    app.deadLetters().snapshot().forEach((reason, count) -> samples.add(new Sample(Map.of("reason", reason), count)));
-    return new MetricFamily("plantstream_dlq_records_total",
-        "Records sent to the dead-letter topic by this instance, by reason "
-            + "(corrupt, invalid-field, unknown-machine, future-skew).", Type.COUNTER, samples);
-  }
-
-  private static MetricFamily perTask(Map<MetricName, ? extends Metric> metrics, String kafkaName, String name,
-      String help) {
-    List<Sample> samples = new ArrayList<>();
+  /** A metric of the timeline tasks, labelled by task. */
+  private static Map<Tags, Double> perTimelineTask(Map<MetricName, ? extends Metric> metrics, String name) {
+    Map<Tags, Double> samples = new HashMap<>();
     metrics.forEach((metric, value) -> {
-      if (metric.group().equals(TIMELINE_GROUP) && metric.name().equals(kafkaName)) {
-        String task = metric.tags().getOrDefault(TIMELINE_TASK_TAG, metric.tags().getOrDefault("task-id", ""));
-        samples.add(new Sample(Map.of("task", task), value(value)));
+      if (metric.group().equals(MachineTimelineProcessor.METRICS_GROUP) && metric.name().equals(name)) {
+        samples.put(Tags.of("task", timelineTask(metric)), value(value));
       }
     });
-    return new MetricFamily(name, help, Type.COUNTER, samples);
+    return samples;
+  }
+
+  private static String timelineTask(MetricName metric) {
+    return metric.tags().getOrDefault(MachineTimelineProcessor.METRICS_TASK_TAG,
+        metric.tags().getOrDefault("task-id", ""));
   }
 
   /** A counter of the site tasks ({@code <site store><suffix>}), labelled by window size and task. */
-  private static MetricFamily perSiteTask(Map<MetricName, ? extends Metric> metrics, String suffix, String name,
-      String help) {
-    List<Sample> samples = new ArrayList<>();
+  private static Map<Tags, Double> perSiteTask(Map<MetricName, ? extends Metric> metrics, String suffix) {
+    Map<Tags, Double> samples = new HashMap<>();
     metrics.forEach((metric, value) -> {
-      if (!metric.group().equals(SITE_GROUP) || !metric.name().endsWith(suffix)) {
+      if (!metric.group().equals(SiteKpiProcessor.METRICS_GROUP) || !metric.name().endsWith(suffix)) {
         return;
       }
       String store = metric.name().substring(0, metric.name().length() - suffix.length());
       for (KpiWindow window : KpiWindow.values()) {
         if (window.siteStore().equals(store)) {
-          String task = metric.tags().getOrDefault(SITE_TASK_TAG, "");
-          samples.add(new Sample(Map.of("window", window.label(), "task", task), value(value)));
+          String task = metric.tags().getOrDefault(SiteKpiProcessor.METRICS_TASK_TAG, "");
+          samples.put(Tags.of("window", window.label(), "task", task), value(value));
         }
       }
     });
-    return new MetricFamily(name, help, Type.COUNTER, samples);
+    return samples;
   }
 
   /**
@@ -196,61 +193,45 @@ public final class KpiMetrics {
    * timestamp; a KPI record's timestamp is its window's start, so minus the window length it is the
    * time from the window's end (the newest event time it can hold) to the record's emission.
    */
-  private List<MetricFamily> emissionLag(Map<MetricName, ? extends Metric> metrics) {
-    Map<String, List<Sample>> byStat = new LinkedHashMap<>();
-    byStat.put("avg", new ArrayList<>());
-    byStat.put("max", new ArrayList<>());
+  private Map<Tags, Double> emissionLag(Map<MetricName, ? extends Metric> metrics, String stat) {
+    Map<Tags, Double> samples = new HashMap<>();
     metrics.forEach((metric, value) -> {
-      Sink sink = sinks.get(metric.tags().get("processor-node-id"));
-      if (sink == null || !metric.group().equals(NODE_GROUP) || !metric.name().startsWith("record-e2e-latency-")) {
-        return;
-      }
-      List<Sample> samples = byStat.get(metric.name().substring("record-e2e-latency-".length()));
-      if (samples != null) {
+      KpiTopology.KpiSink sink = sinks.get(metric.tags().get("processor-node-id"));
+      if (sink != null && metric.group().equals(NODE_GROUP) && metric.name().equals(E2E_LATENCY + stat)) {
         double lagMillis = value(value) - sink.window().millis();
-        samples.add(new Sample(Map.of("topic", sink.topic(), "task", metric.tags().getOrDefault("task-id", "")),
-            lagMillis / 1000.0));
+        samples.put(Tags.of("topic", sink.topic(), "task", metric.tags().getOrDefault("task-id", "")),
+            lagMillis / 1000.0);
       }
     });
-    return List.of(
-        new MetricFamily("plantstream_kpi_emission_lag_seconds_avg",
-            "Average time from a window's end (event time) to the emission of its KPI record (wall clock), "
-                + "over the last minute or so, per KPI topic and task.", Type.GAUGE, byStat.get("avg")),
-        new MetricFamily("plantstream_kpi_emission_lag_seconds_max",
-            "Largest time from a window's end (event time) to the emission of its KPI record (wall clock), "
-                + "over the last minute or so, per KPI topic and task.", Type.GAUGE, byStat.get("max")));
+    return samples;
   }
 
-  /**
-   * Stream time per telemetry partition, from the {@code stream-time} metric of the timeline scope;
-   * the close boundary from the partition's clock store.
-   */
-  private List<MetricFamily> clocks(Map<MetricName, ? extends Metric> metrics) {
-    Map<String, Double> streamTime = new TreeMap<>();
-    Map<String, Double> closedUntil = new TreeMap<>();
+  /** Stream time per telemetry partition, from the timeline's {@code stream-time} metric. */
+  private static Map<Tags, Double> streamTime(Map<MetricName, ? extends Metric> metrics) {
+    Map<String, Double> byTask = new HashMap<>();
+    metrics.forEach((metric, value) -> {
+      double millis = value(value);
+      if (metric.group().equals(MachineTimelineProcessor.METRICS_GROUP)
+          && metric.name().equals(MachineTimelineProcessor.STREAM_TIME) && Double.isFinite(millis)) {
+        byTask.put(timelineTask(metric), millis / 1000.0);
+      }
+    });
+    return perPartition(byTask);
+  }
+
+  /** The close boundary per telemetry partition, from the partition's clock store. */
+  private Map<Tags, Double> closedUntil() {
+    Map<String, Double> byTask = new HashMap<>();
     try {
       for (KpiStoreQueries.PartitionClock clock : stores.localPartitionClocks()) {
         if (clock.closedUntil() != null) {
-          closedUntil.put(clock.task(), seconds(clock.closedUntil()));
+          byTask.put(clock.task(), clock.closedUntil().toEpochMilli() / 1000.0);
         }
       }
     } catch (InvalidStateStoreException notQueryable) {
       // starting or rebalancing: no boundaries to show right now
     }
-    metrics.forEach((metric, value) -> {
-      double millis = value(value);
-      if (metric.group().equals(TIMELINE_GROUP) && metric.name().equals("stream-time") && Double.isFinite(millis)) {
-        String task = metric.tags().getOrDefault(TIMELINE_TASK_TAG, metric.tags().getOrDefault("task-id", ""));
-        streamTime.put(task, millis / 1000.0);
-      }
-    });
-    return List.of(
-        new MetricFamily("plantstream_stream_time_seconds",
-            "Stream time of each telemetry partition active here: the largest accepted event time, "
-                + "in seconds since the epoch.", Type.GAUGE, perPartition(streamTime)),
-        new MetricFamily("plantstream_closed_until_seconds",
-            "Close boundary of each telemetry partition active here: every window ending at or before it "
-                + "is closed, in seconds since the epoch.", Type.GAUGE, perPartition(closedUntil)));
+    return perPartition(byTask);
   }
 
   /**
@@ -258,19 +239,19 @@ public final class KpiMetrics {
    * Site windows are spread over the instances by key, so with several instances each exports the
    * newest it holds: {@code plantstream_site_window_start_seconds} tells which is the newest overall.
    */
-  private List<MetricFamily> siteKpis() {
-    Map<String, List<Sample>> byName = new LinkedHashMap<>();
+  private void siteKpis() {
+    Map<SiteGauge, Map<Tags, Double>> samples = new EnumMap<>(SiteGauge.class);
     for (SiteGauge gauge : SiteGauge.values()) {
-      byName.put(gauge.name, new ArrayList<>());
+      samples.put(gauge, new HashMap<>());
     }
     try {
       for (KpiWindow window : KpiWindow.values()) {
         stores.localNewestFinalSiteKpis(window).forEach((site, kpi) -> {
-          Map<String, String> labels = Map.of("site", site, "window", window.label());
+          Tags labels = Tags.of("site", site, "window", window.label());
           for (SiteGauge gauge : SiteGauge.values()) {
             Double value = gauge.read.apply(kpi);
             if (value != null) {
-              byName.get(gauge.name).add(new Sample(labels, value));
+              samples.get(gauge).put(labels, value);
             }
           }
         });
@@ -278,9 +259,7 @@ public final class KpiMetrics {
     } catch (InvalidStateStoreException notQueryable) {
       // starting or rebalancing: no site KPIs to show right now
     }
-    return Arrays.stream(SiteGauge.values())
-        .map(gauge -> new MetricFamily(gauge.name, gauge.help, Type.GAUGE, byName.get(gauge.name)))
-        .toList();
+    samples.forEach((gauge, values) -> siteKpis.get(gauge).set(values));
   }
 
   /** The site KPI gauges; a ratio that is undefined for the window (no unit, no scheduled time) is left out. */
@@ -315,53 +294,12 @@ public final class KpiMetrics {
     }
   }
 
-  /** Samples labelled with the task and its partition (a task id is {@code <subtopology>_<partition>}). */
-  private static List<Sample> perPartition(Map<String, Double> byTask) {
-    List<Sample> samples = new ArrayList<>();
-    byTask.forEach((task, value) -> samples.add(new Sample(
-        Map.of("task", task, "partition", task.substring(task.indexOf('_') + 1)), value)));
+  /** Values labelled with the task and its partition (a task id is {@code <subtopology>_<partition>}). */
+  private static Map<Tags, Double> perPartition(Map<String, Double> byTask) {
+    Map<Tags, Double> samples = new HashMap<>();
+    byTask.forEach((task, value) -> samples.put(
+        Tags.of("task", task, "partition", task.substring(task.indexOf('_') + 1)), value));
     return samples;
-  }
-
-  private static double seconds(Instant instant) {
-    return instant.toEpochMilli() / 1000.0;
-  }
-
-  private static List<MetricFamily> kafka(Map<MetricName, ? extends Metric> metrics) {
-    // Consumers register per-topic metrics twice, the topic tag once as is and once with dots as
-    // underscores (the older spelling); export one.
-    Set<String> topics = metrics.keySet().stream().map(metric -> metric.tags().get("topic"))
-        .filter(topic -> topic != null && topic.contains(".")).collect(Collectors.toSet());
-    Set<String> oldSpellings = topics.stream().map(topic -> topic.replace('.', '_'))
-        .filter(topic -> !topics.contains(topic)).collect(Collectors.toSet());
-    Map<String, MetricFamily> families = new LinkedHashMap<>();
-    Map<String, List<Sample>> samples = new LinkedHashMap<>();
-    metrics.entrySet().stream()
-        .filter(entry -> KAFKA_METRICS.getOrDefault(entry.getKey().group(), Set.of()).contains(entry.getKey().name()))
-        .filter(entry -> !oldSpellings.contains(entry.getKey().tags().get("topic")))
-        .filter(entry -> entry.getValue().metricValue() instanceof Number)
-        .sorted(Map.Entry.comparingByKey(Comparator.comparing(MetricName::group)
-            .thenComparing(MetricName::name).thenComparing(metric -> metric.tags().toString())))
-        .forEach(entry -> {
-          MetricFamily family = kafkaFamily(entry.getKey());
-          families.putIfAbsent(family.name(), family);
-          Map<String, String> labels = new LinkedHashMap<>();
-          entry.getKey().tags().forEach((tag, tagValue) -> labels.put(PrometheusText.labelName(tag), tagValue));
-          samples.computeIfAbsent(family.name(), name -> new ArrayList<>()).add(new Sample(labels, value(entry.getValue())));
-        });
-    return families.values().stream()
-        .map(family -> new MetricFamily(family.name(), family.help(), family.type(), samples.get(family.name())))
-        .toList();
-  }
-
-  /** The empty family a Kafka metric belongs to: {@code kafka_<group without -metrics>_<name>}. */
-  static MetricFamily kafkaFamily(MetricName metric) {
-    String group = metric.group().endsWith("-metrics")
-        ? metric.group().substring(0, metric.group().length() - "-metrics".length()) : metric.group();
-    String name = PrometheusText.metricName("kafka_" + group + "_" + metric.name());
-    String help = metric.description() == null || metric.description().isBlank()
-        ? "Kafka metric " + metric.group() + " " + metric.name() : metric.description();
-    return new MetricFamily(name, help, metric.name().endsWith("-total") ? Type.COUNTER : Type.GAUGE, List.of());
   }
 
   private static double value(Metric metric) {

@@ -1,8 +1,7 @@
 package io.plantstream.app.http;
 
-import io.plantstream.app.http.PrometheusText.MetricFamily;
-import io.plantstream.app.http.PrometheusText.Sample;
-import io.plantstream.app.http.PrometheusText.Type;
+import io.micrometer.core.instrument.Tags;
+import io.plantstream.app.http.ScrapedFamily.Type;
 import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.producer.PayloadKind;
 import io.plantstream.producer.TelemetrySink;
@@ -10,43 +9,54 @@ import io.plantstream.producer.fault.FaultCounts;
 import io.plantstream.producer.fault.FaultInjector;
 import io.plantstream.producer.publish.TelemetryPublisher;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 
 /**
  * What a running simulator has published, for {@code GET /metrics} of {@code plant simulate
  * --http-port}: it sits between the simulation and its {@link TelemetryPublisher}, counts each
- * event by payload kind on the way, and renders those counts, the broker's acknowledgements, the
- * simulated time reached, the faults injected so far and the producer's own key metrics as
- * Prometheus text. The counts are written by the simulating thread and read by HTTP threads.
+ * event by payload kind on the way, and exports those counts, the broker's acknowledgements, the
+ * simulated time reached and the faults injected so far as meters of the command's
+ * {@link CommandMetrics}, where Micrometer's Kafka binder exports the producer's own metrics. The
+ * counts are written by the simulating thread and read by HTTP threads.
  */
 public final class SimulatorMetrics implements TelemetrySink {
 
-  /** Producer metrics worth a dashboard, from Kafka's {@code producer-metrics} group. */
-  private static final Set<String> PRODUCER_METRICS = Set.of("record-send-rate", "record-send-total",
-      "record-error-total", "record-retry-total", "request-latency-avg", "request-latency-max",
-      "batch-size-avg", "compression-rate-avg", "buffer-available-bytes", "record-queue-time-avg");
-
   private final TelemetryPublisher publisher;
   private final FaultInjector faults;
+  private final CommandMetrics metrics;
   private final Map<PayloadKind, LongAdder> events = new EnumMap<>(PayloadKind.class);
   private final LongAdder corrupt = new LongAdder();
   private volatile long simulatedTime = Long.MIN_VALUE;
+  private final ScrapedFamily sent;
+  private final ScrapedFamily acknowledged;
+  private final ScrapedFamily clock;
+  private final ScrapedFamily injected;
 
-  /** Counts what goes to {@code publisher}; {@code faults} (null: none) says what was injected. */
-  public SimulatorMetrics(TelemetryPublisher publisher, FaultInjector faults) {
+  /**
+   * Counts what goes to {@code publisher}; {@code faults} (null: none) says what was injected; the
+   * meters go to {@code metrics}.
+   */
+  public SimulatorMetrics(TelemetryPublisher publisher, FaultInjector faults, CommandMetrics metrics) {
     this.publisher = publisher;
     this.faults = faults;
+    this.metrics = metrics;
     for (PayloadKind kind : PayloadKind.values()) {
       events.put(kind, new LongAdder());
     }
+    var registry = metrics.registry();
+    sent = new ScrapedFamily(registry, "plantstream_simulator_records_sent_total",
+        "Records handed to the producer, by payload kind (corrupt: deliberately undecodable bytes).", Type.COUNTER);
+    acknowledged = new ScrapedFamily(registry, "plantstream_simulator_records_acknowledged_total",
+        "Records the broker acknowledged.", Type.COUNTER);
+    clock = new ScrapedFamily(registry, "plantstream_simulator_simulated_time_seconds",
+        "Event time of the newest event published, in seconds since the epoch.", Type.GAUGE);
+    injected = new ScrapedFamily(registry, "plantstream_simulator_faults_injected_total",
+        "Faults injected so far, by kind.", Type.COUNTER);
+    metrics.beforeScrape(this::update);
   }
 
   @Override
@@ -74,56 +84,31 @@ public final class SimulatorMetrics implements TelemetrySink {
   public Router router() {
     return new Router()
         .get("/health", request -> ApiResponse.json(200, Map.of("state", "RUNNING")))
-        .get("/metrics", request -> ApiResponse.text(200, PrometheusText.CONTENT_TYPE, scrape()));
+        .get("/metrics", request -> metrics.response());
   }
 
-  /** The metrics as Prometheus text. */
-  public String scrape() {
-    List<MetricFamily> families = new ArrayList<>();
-    List<Sample> byKind = new ArrayList<>();
-    events.forEach((kind, count) -> byKind.add(
-        new Sample(Map.of("kind", kind.name().toLowerCase(Locale.ROOT).replace('_', '-')), count.sum())));
-    byKind.add(new Sample(Map.of("kind", "corrupt"), corrupt.sum()));
-    families.add(new MetricFamily("plantstream_simulator_records_sent_total",
-        "Records handed to the producer, by payload kind (corrupt: deliberately undecodable bytes).",
-        Type.COUNTER, byKind));
-    families.add(new MetricFamily("plantstream_simulator_records_acknowledged_total",
-        "Records the broker acknowledged.", Type.COUNTER, List.of(Sample.of(publisher.acknowledged()))));
-    long time = simulatedTime;
-    families.add(new MetricFamily("plantstream_simulator_simulated_time_seconds",
-        "Event time of the newest event published, in seconds since the epoch.", Type.GAUGE,
-        time == Long.MIN_VALUE ? List.of() : List.of(Sample.of(time / 1000.0))));
+  /** Reads every value now. */
+  private void update() {
+    Map<Tags, Double> byKind = new HashMap<>();
+    events.forEach((kind, count) -> byKind.put(
+        Tags.of("kind", kind.name().toLowerCase(Locale.ROOT).replace('_', '-')), (double) count.sum()));
+    byKind.put(Tags.of("kind", "corrupt"), (double) corrupt.sum());
+    sent.set(byKind);
+    acknowledged.set(Map.of(Tags.empty(), (double) publisher.acknowledged()));
+    long newest = simulatedTime;
+    clock.set(newest == Long.MIN_VALUE ? Map.of() : Map.of(Tags.empty(), newest / 1000.0));
     if (faults != null) {
-      families.add(new MetricFamily("plantstream_simulator_faults_injected_total",
-          "Faults injected so far, by kind.", Type.COUNTER, faultSamples(faults.counts())));
+      injected.set(faultCounts(faults.counts()));
     }
-    families.addAll(producerMetrics(publisher.metrics()));
-    return PrometheusText.render(families);
   }
 
-  private static List<Sample> faultSamples(FaultCounts counts) {
-    return List.of(
-        new Sample(Map.of("fault", "late"), counts.late()),
-        new Sample(Map.of("fault", "out-of-order"), counts.outOfOrder()),
-        new Sample(Map.of("fault", "duplicate"), counts.duplicates()),
-        new Sample(Map.of("fault", "corrupt"), counts.corrupt()),
-        new Sample(Map.of("fault", "skewed-event"), counts.skewedEvents()),
-        new Sample(Map.of("fault", "silenced-event"), counts.silencedEvents()));
-  }
-
-  private static List<MetricFamily> producerMetrics(Map<MetricName, ? extends Metric> metrics) {
-    List<MetricFamily> families = new ArrayList<>();
-    metrics.entrySet().stream()
-        .filter(entry -> entry.getKey().group().equals("producer-metrics")
-            && PRODUCER_METRICS.contains(entry.getKey().name()))
-        .sorted(Map.Entry.comparingByKey((a, b) -> a.name().compareTo(b.name())))
-        .forEach(entry -> {
-          Object value = entry.getValue().metricValue();
-          if (value instanceof Number number && Double.isFinite(number.doubleValue())) {
-            families.add(new MetricFamily(PrometheusText.metricName("kafka_producer_" + entry.getKey().name()),
-                entry.getKey().description(), Type.GAUGE, List.of(Sample.of(number.doubleValue()))));
-          }
-        });
-    return families;
+  private static Map<Tags, Double> faultCounts(FaultCounts counts) {
+    return Map.of(
+        Tags.of("fault", "late"), (double) counts.late(),
+        Tags.of("fault", "out-of-order"), (double) counts.outOfOrder(),
+        Tags.of("fault", "duplicate"), (double) counts.duplicates(),
+        Tags.of("fault", "corrupt"), (double) counts.corrupt(),
+        Tags.of("fault", "skewed-event"), (double) counts.skewedEvents(),
+        Tags.of("fault", "silenced-event"), (double) counts.silencedEvents());
   }
 }

@@ -105,10 +105,20 @@ class KpiMetricsIT {
             .containsEntry("plantstream_site_uptime_ratio" + site1m, 1.0)
             .containsEntry("plantstream_site_machines_reporting" + site1m, 1.0)
             .doesNotContainKey("plantstream_site_window_start_seconds{site=\"tsmc-phx\",window=\"1h\"}");
+        // Kafka's metrics as Micrometer's Kafka Streams binder maps them, one spelling of each topic.
         assertThat(metrics.keySet()).anyMatch(name -> name.startsWith("kafka_stream_thread_process_total{"))
+            .anyMatch(name -> name.startsWith("kafka_stream_thread_process_rate{"))
             .anyMatch(name -> name.startsWith("kafka_consumer_fetch_manager_records_lag{")
                 && name.contains("topic=\"" + topics.telemetry().name() + "\""))
+            .anyMatch(name -> name.startsWith("kafka_producer_record_send_total{client_id="))
             .noneMatch(name -> name.contains("topic=\"" + topics.telemetry().name().replace('.', '_') + "\""));
+        // The streams' producers as the simulator's (SimulatorMetricsIT): the same name, a counter.
+        assertThat(TestHttp.get(http.port(), "/metrics").body())
+            .contains("# TYPE kafka_producer_record_send_total counter\n")
+            .contains("# TYPE kafka_stream_thread_process_total counter\n")
+            .contains("# TYPE kafka_stream_thread_process_rate gauge\n")
+            .contains("# TYPE plantstream_dlq_records_total counter\n")
+            .contains("# TYPE plantstream_site_yield_ratio gauge\n");
       });
 
       Topic<byte[], byte[]> raw = new Topic<>(topics.telemetry().name(), topics.dlq().keySerde(),
@@ -132,6 +142,9 @@ class KpiMetricsIT {
         assertThat(only(metrics, "plantstream_late_events_total{")).isEqualTo(1.0);
         assertThat(only(metrics, "plantstream_duplicate_events_total{")).isEqualTo(1.0);
         assertThat(only(metrics, "plantstream_closed_until_seconds{partition=\"0\"")).isEqualTo(seconds(at(T0, "1m")));
+        // Per-store metrics: the RocksDB sizes of the persistent stores, not the DEBUG-level rates.
+        assertThat(metrics.keySet()).anyMatch(name -> name.startsWith("kafka_stream_state_estimate_num_keys{"))
+            .noneMatch(name -> name.startsWith("kafka_stream_state_put_rate"));
       });
       // The counters move when a record is sent; the records show once their transaction commits.
       await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {

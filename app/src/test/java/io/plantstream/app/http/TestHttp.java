@@ -51,8 +51,13 @@ public record TestHttp(int status, String body) {
 
   /** The body as Prometheus samples: {@code name{labels}} as rendered, to its value. */
   public Map<String, Double> samples() {
+    return samples(body);
+  }
+
+  /** The samples of a Prometheus text exposition: {@code name{labels}} as rendered, to its value. */
+  public static Map<String, Double> samples(String exposition) {
     Map<String, Double> samples = new LinkedHashMap<>();
-    for (String line : body.split("\n")) {
+    for (String line : exposition.split("\n")) {
       if (line.isBlank() || line.startsWith("#")) {
         continue;
       }
