@@ -67,8 +67,8 @@ final class AggregateCommand implements Callable<Integer> {
   Duration idleAfter;
 
   @Option(names = "--http-port", paramLabel = "PORT",
-      description = {"Serve HTTP on this port: GET /sites, /sites/{site}/kpis, /machines/{machine}/kpis, "
-          + "/health, /metrics (0: any free port; default: no HTTP server).",
+      description = {"Serve HTTP on this port: the live dashboard at /, GET /sites, /sites/{site}/kpis, "
+          + "/machines/{machine}/kpis, /health, /metrics (0: any free port; default: no HTTP server).",
           "The instance advertises it to the others (application.server) so any instance answers for all."})
   Integer httpPort;
 
@@ -142,7 +142,7 @@ final class AggregateCommand implements Callable<Integer> {
     if (http != null) {
       System.out.println("HTTP on http://" + hostForUrl(httpHost) + ":" + http.port()
           + " (advertised as " + app.applicationServer().map(host -> host.host() + ":" + host.port()).orElse("nothing")
-          + "): /sites, /sites/{site}/kpis, /machines/{machine}/kpis, /health, /metrics");
+          + "): dashboard at /, API /sites, /sites/{site}/kpis, /machines/{machine}/kpis, /health, /metrics");
     }
     while (stopped.getCount() > 0) {
       if (app.awaitFailure(Duration.ofSeconds(1))) {

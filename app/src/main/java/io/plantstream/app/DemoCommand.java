@@ -1,5 +1,6 @@
 package io.plantstream.app;
 
+import io.plantstream.app.http.KpiHttpServer;
 import io.plantstream.avro.SiteKpi;
 import io.plantstream.broker.EmbeddedKafkaBroker;
 import io.plantstream.broker.LocalSchemaRegistry;
@@ -39,16 +40,19 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code plant demo}: the whole pipeline on one machine with no Docker: an embedded KRaft broker,
- * the topics, the simulator and the KPI application, and a live per-site table.
+ * the topics, the simulator and the KPI application with its HTTP server (the live dashboard and
+ * the KPI API), and a live per-site table.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Run the whole pipeline locally, no Docker needed: embedded Kafka broker, topics, "
-        + "plant simulator and KPI streams application, with a live per-site KPI table.",
+        + "plant simulator and KPI streams application, with a live per-site KPI table and a live "
+        + "dashboard in the browser (its URL is printed).",
         "Ctrl-C stops everything cleanly."})
 final class DemoCommand implements Callable<Integer> {
 
   private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
   private static final Duration DEMO_IDLE_AFTER = Duration.ofSeconds(5);
+  private static final String HTTP_HOST = "127.0.0.1";
 
   @Mixin PlantOptions plant;
 
@@ -64,6 +68,12 @@ final class DemoCommand implements Callable<Integer> {
       description = "Broker port on 127.0.0.1 for other commands to join in (default: ${DEFAULT-VALUE}, "
           + "or a free one if taken).")
   int port;
+
+  @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
+      description = {"Port on 127.0.0.1 of the KPI application's HTTP server: the live dashboard at /, and "
+          + "/sites, /sites/{site}/kpis, /machines/{machine}/kpis, /health, /metrics (default: ${DEFAULT-VALUE}, "
+          + "or a free one if taken; 0: any free port)."})
+  int httpPort;
 
   @Option(names = "--plain", description = "Print a new table per completed window instead of redrawing in place.")
   boolean plain;
@@ -84,6 +94,9 @@ final class DemoCommand implements Callable<Integer> {
     }
     if (port < 0 || port > 65_535) {
       throw new UsageException("--port must be 0..65535, was " + port);
+    }
+    if (httpPort < 0 || httpPort > 65_535) {
+      throw new UsageException("--http-port must be 0..65535, was " + httpPort);
     }
     PlantModel model = plant.model();
     PlantSimulator simulator = new PlantSimulator(model, plant.seed,
@@ -108,7 +121,8 @@ final class DemoCommand implements Callable<Integer> {
     Topics topics = schemaRegistry == null ? Topics.defaults()
         : new Topics(Topics.DEFAULT_PREFIX, SchemaRegistry.at(schemaRegistry.url()));
     System.err.println("starting an embedded Kafka broker...");
-    try (schemaRegistry; EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(brokerPort).build().start()) {
+    try (schemaRegistry; EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(brokerPort).build().start();
+        KpiHttpServer http = listen(httpPort)) {
       Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
       try (KafkaCluster cluster = KafkaCluster.connect(client)) {
         cluster.createTopics(topics, Topics.DEFAULT_TELEMETRY_PARTITIONS, (short) 1, null);
@@ -116,8 +130,11 @@ final class DemoCommand implements Callable<Integer> {
       topics.registerSchemas(topics.avroTopics());
       long machines = MachinesPublisher.publish(client, topics.machines(), simulator.machineInfos(), simulator.start());
       // Simulated time runs fast here: a partition quiet for a few seconds of wall-clock is long quiet.
+      // The HTTP server's address is the application's application.server, as with plant aggregate.
       KpiApplication kpis = KpiApplication.forTopics(topics, KpiConfig.defaults().withIdleAfter(DEMO_IDLE_AFTER),
-          KpiStreamsConfig.build(broker.bootstrapServers(), "plantstream-demo", work.resolve("state"), topics, Map.of()));
+          KpiStreamsConfig.build(broker.bootstrapServers(), "plantstream-demo", work.resolve("state"), topics, Map.of(),
+              HTTP_HOST + ":" + http.port()));
+      http.serve(kpis, topics);
       try (kpis; TelemetryPublisher publisher = new TelemetryPublisher(client, topics.telemetry());
           SiteKpiBoard board = new SiteKpiBoard(client, topics.siteKpi1m())) {
         kpis.start();
@@ -139,6 +156,8 @@ final class DemoCommand implements Callable<Integer> {
         System.err.printf("broker %s, %d machines at %d sites, simulated from %s at speed %s; up in %.1f s%n",
             broker.bootstrapServers(), machines, simulator.machines().stream().map(m -> m.siteId()).distinct().count(),
             simulator.start(), speed, (System.nanoTime() - started) / 1e9);
+        System.err.println("dashboard: http://" + HTTP_HOST + ":" + http.port() + "/   (KPI API on the same port: "
+            + "/sites, /sites/{site}/kpis, /machines/{machine}/kpis, /health, /metrics)");
         System.err.println("other terminals can join: ./plant consume plant.kpi.site.1m --bootstrap-servers "
             + broker.bootstrapServers() + (schemaRegistry == null ? "" : " --schema-registry " + schemaRegistry.url())
             + " --from-beginning");
@@ -200,6 +219,18 @@ final class DemoCommand implements Callable<Integer> {
   private static String status(TelemetryPublisher publisher, SiteKpiBoard board) {
     return String.format("events published: %d   site KPI records: %d   (newest final window per site)",
         publisher.acknowledged(), board.records());
+  }
+
+  /** The HTTP server on {@code port} of 127.0.0.1, or on any free port if that one is taken. */
+  private static KpiHttpServer listen(int port) throws IOException {
+    if (port != 0) {
+      try {
+        return KpiHttpServer.start(HTTP_HOST, port);
+      } catch (java.net.BindException taken) {
+        log.info("port {} is taken; the HTTP server takes a free one", port);
+      }
+    }
+    return KpiHttpServer.start(HTTP_HOST, 0);
   }
 
   private static boolean portFree(int port) {

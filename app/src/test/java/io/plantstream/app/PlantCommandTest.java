@@ -50,6 +50,7 @@ class PlantCommandTest {
       "2 | speed must be a positive number or 'max'               | demo --speed 0",
       "2 | --port must be 0..65535                                | demo --port 70000",
       "2 | Invalid value for option '--port'                      | demo --port web",
+      "2 | --http-port must be 0..65535                           | demo --http-port 70000",
       "2 | Invalid value for option '--seed'                      | demo --seed forty-two",
       "2 | unknown site 'nowhere'                                 | demo --sites nowhere",
       "2 | {missing}: cannot read the file                        | demo --plant {missing}",

@@ -20,6 +20,7 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
  * GET /sites                                             [{"siteId", "lines", "machines"}]
  * GET /sites/{site}/kpis?window=1m|1h&amp;from=ISO&amp;to=ISO      [SiteKpi], latest per window, by window start
  * GET /machines/{machine}/kpis?window=1m|1h&amp;from=&amp;to=      [MachineKpi], latest per window, by window start
+ * GET /, /dashboard/{file}, /assets/uplot/{file}          the live dashboard ({@link DashboardRoutes})
  * </pre>
  *
  * {@code window} defaults to {@code 1m}; {@code from} (inclusive) and {@code to} (exclusive) bound
@@ -47,9 +48,9 @@ public final class KpiApi {
    * @param metrics the Prometheus text of this instance's metrics
    */
   public static Router router(KpiQueries queries, Supplier<KafkaStreams.State> state, Supplier<String> metrics) {
-    return new Router()
+    Router api = new Router()
         .get("/health", request -> health(state.get()))
-        .get("/metrics", request -> ApiResponse.text(200, PrometheusText.CONTENT_TYPE, metrics.get()))
+        .get("/metrics", request -> ApiResponse.text(200, CommandMetrics.CONTENT_TYPE, metrics.get()))
         .get("/sites", queryable(request -> ApiResponse.json(200, queries.sites())))
         .get("/sites/{site}/kpis", queryable(request -> {
           Range range = Range.of(request);
@@ -61,6 +62,7 @@ public final class KpiApi {
           return ApiResponse.json(200, queries.machineKpis(request.pathParam("machine"), range.window(),
               range.from(), range.to(), range.scope()));
         }));
+    return DashboardRoutes.addTo(api);
   }
 
   private static ApiResponse health(KafkaStreams.State state) {

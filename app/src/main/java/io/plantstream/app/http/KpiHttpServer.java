@@ -22,17 +22,22 @@ import org.slf4j.LoggerFactory;
  * {@code com.sun.net.httpserver}: {@link KpiApi}'s routes over the instance's state stores.
  *
  * <p>It listens from {@link #start} on, so its port is known before the application is built (the
- * port goes into {@code application.server}); until {@link #serve} hands it the application every
- * request answers 503.
+ * port goes into {@code application.server}); until {@link #serve} hands it the application the
+ * dashboard's static files ({@link DashboardRoutes}) are served already and every other request
+ * answers 503. An answer with an {@code ETag} that the request's {@code If-None-Match} names is
+ * sent as {@code 304 Not Modified}, without a body.
  */
 public final class KpiHttpServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(KpiHttpServer.class);
   private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(15);
+  /** What is served before {@link #serve}: the dashboard's files, which need no application. */
+  private static final Router BEFORE_SERVE = DashboardRoutes.router();
 
   private final HttpServer server;
   private final ExecutorService executor;
   private volatile Router router;
+  private volatile CommandMetrics metrics;
 
   private KpiHttpServer(HttpServer server, ExecutorService executor) {
     this.server = server;
@@ -58,13 +63,24 @@ public final class KpiHttpServer implements AutoCloseable {
     return http;
   }
 
-  /** Serves the KPI API of {@code app}, a KPI topology over {@code topics}. */
+  /**
+   * Serves the KPI API of {@code app}, a KPI topology over {@code topics}; its {@code /metrics} are
+   * plantstream's meters ({@link KpiMetrics}) and Kafka Streams' metrics in one registry, until
+   * {@link #close}.
+   */
   public void serve(KpiApplication app, Topics topics) {
     KpiStoreQueries stores = new KpiStoreQueries(app, topics);
     KpiQueries queries = new InteractiveKpiQueries(stores, app.applicationServer().orElse(null),
         new HttpForwarder(FORWARD_TIMEOUT));
-    KpiMetrics metrics = new KpiMetrics(app, stores, topics);
-    serve(KpiApi.router(queries, app::state, metrics::scrape));
+    CommandMetrics registry = new CommandMetrics();
+    new KpiMetrics(app, stores, topics, registry);
+    registry.bind(app.streams());
+    CommandMetrics before = metrics;
+    metrics = registry;
+    if (before != null) {
+      before.close();
+    }
+    serve(KpiApi.router(queries, app::state, registry::scrape));
   }
 
   /** Serves {@code routes}. */
@@ -87,6 +103,24 @@ public final class KpiHttpServer implements AutoCloseable {
   public void close() {
     server.stop(0);
     executor.shutdownNow();
+    CommandMetrics registry = metrics;
+    if (registry != null) {
+      registry.close();
+    }
+  }
+
+  /** Whether an {@code If-None-Match} header (null when absent) names {@code etag}. */
+  private static boolean names(String ifNoneMatch, String etag) {
+    if (ifNoneMatch == null) {
+      return false;
+    }
+    for (String tag : ifNoneMatch.split(",")) {
+      String trimmed = tag.trim();
+      if (trimmed.equals("*") || trimmed.equals(etag) || trimmed.equals("W/" + etag)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void handle(HttpExchange exchange) {
@@ -94,15 +128,23 @@ public final class KpiHttpServer implements AutoCloseable {
       String method = exchange.getRequestMethod();
       boolean head = method.equals("HEAD");
       Router routes = router;
-      ApiResponse response = routes == null
-          ? ApiResponse.error(503, "the KPI application is starting").withHeader("Retry-After", "1")
-          : routes.route(head ? "GET" : method, exchange.getRequestURI().getRawPath(),
-              exchange.getRequestURI().getRawQuery());
-      log.debug("{} {} -> {}", method, exchange.getRequestURI(), response.status());
+      String path = exchange.getRequestURI().getRawPath();
+      String query = exchange.getRequestURI().getRawQuery();
+      ApiResponse response = routes != null ? routes.route(head ? "GET" : method, path, query)
+          : BEFORE_SERVE.route(head ? "GET" : method, path, query);
+      if (routes == null && response.status() == 404) {
+        response = ApiResponse.error(503, "the KPI application is starting").withHeader("Retry-After", "1");
+      }
+      int status = response.status();
+      String etag = response.headers().get("ETag");
+      if (status == 200 && etag != null && names(exchange.getRequestHeaders().getFirst("If-None-Match"), etag)) {
+        status = 304;
+      }
+      log.debug("{} {} -> {}", method, exchange.getRequestURI(), status);
       exchange.getResponseHeaders().set("Content-Type", response.contentType());
       response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-      byte[] body = head ? new byte[0] : response.body();
-      exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
+      byte[] body = head || status == 304 ? new byte[0] : response.body();
+      exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
       if (body.length > 0) {
         try (OutputStream out = exchange.getResponseBody()) {
           out.write(body);
