@@ -108,8 +108,10 @@ public final class KpiStoreQueries {
   }
 
   /**
-   * The latest KPI record of machine {@code machineId} of site {@code siteId} for each window held
-   * here with a window start in [{@code from}, {@code to}), by window start.
+   * The latest KPI record of machine {@code machineId} of site {@code siteId}, or of every machine
+   * of the site when {@code machineId} is null, for each window held here with a window start in
+   * [{@code from}, {@code to}), by window start (then machine id). One scan of the site's machine
+   * parts, whatever the number of machines.
    *
    * @param partitions as for {@link #localSiteKpis}: the machine parts live with their site window
    */
@@ -120,13 +122,14 @@ public final class KpiStoreQueries {
         partitions)) {
       try (KeyValueIterator<String, MachineKpi> parts = store.prefixScan(siteId + '@', KEYS)) {
         parts.forEachRemaining(entry -> {
-          if (entry.value.getMachineId().equals(machineId) && within(entry.value.getWindowStart(), from, to)) {
+          if ((machineId == null || entry.value.getMachineId().equals(machineId))
+              && within(entry.value.getWindowStart(), from, to)) {
             found.add(entry.value);
           }
         });
       }
     }
-    found.sort(Comparator.comparing(MachineKpi::getWindowStart));
+    found.sort(Comparator.comparing(MachineKpi::getWindowStart).thenComparing(MachineKpi::getMachineId));
     return found;
   }
 

@@ -76,11 +76,22 @@ public final class InteractiveKpiQueries implements KpiQueries {
 
   @Override
   public List<Object> siteKpis(String siteId, KpiWindow window, Instant from, Instant to, Scope scope) {
+    requireSite(siteId);
+    return gather(window, siteId, from, to, scope, "/sites/" + encode(siteId) + "/kpis",
+        partitions -> plain(stores.localSiteKpis(window, siteId, from, to, partitions)));
+  }
+
+  @Override
+  public List<Object> siteMachineKpis(String siteId, KpiWindow window, Instant from, Instant to, Scope scope) {
+    requireSite(siteId);
+    return gather(window, siteId, from, to, scope, "/sites/" + encode(siteId) + "/machines/kpis",
+        partitions -> plain(stores.localMachineKpis(window, siteId, null, from, to, partitions)));
+  }
+
+  private void requireSite(String siteId) {
     if (stores.machines().stream().noneMatch(machine -> machine.getSiteId().equals(siteId))) {
       throw new ApiException(404, "unknown site '" + siteId + "': no machine of it is on plant.machines");
     }
-    return gather(window, siteId, from, to, scope, "/sites/" + encode(siteId) + "/kpis",
-        partitions -> plain(stores.localSiteKpis(window, siteId, from, to, partitions)));
   }
 
   @Override
@@ -99,14 +110,14 @@ public final class InteractiveKpiQueries implements KpiQueries {
     if (scope.localOnly() || self == null) {
       return local.apply(scope.partitions());
     }
-    TreeMap<Instant, Object> byWindow = new TreeMap<>();
+    TreeMap<String, Object> byKey = new TreeMap<>();
     for (Map.Entry<HostInfo, Set<Integer>> part : plan(window, siteId, from, to).entrySet()) {
       List<Object> records = part.getKey().equals(self)
           ? local.apply(part.getValue())
           : forwarder.get(part.getKey(), path, localQuery(window, from, to, part.getValue()));
-      records.forEach(record -> merge(byWindow, record));
+      records.forEach(record -> merge(byKey, record));
     }
-    return new ArrayList<>(byWindow.values());
+    return new ArrayList<>(byKey.values());
   }
 
   /** Which instance reads which partitions of the site store for the site's windows in the range. */
@@ -154,12 +165,18 @@ public final class InteractiveKpiQueries implements KpiQueries {
     return query;
   }
 
-  /** Keeps one record per window; should two instances both answer one, the higher revision wins. */
+  /**
+   * Keeps one record per window (and machine, for a site's machines), ordered by window start then
+   * machine id; should two instances both answer one, the higher revision wins.
+   */
   @SuppressWarnings("unchecked")
-  private static void merge(TreeMap<Instant, Object> byWindow, Object record) {
+  private static void merge(TreeMap<String, Object> byKey, Object record) {
     Map<String, Object> fields = (Map<String, Object>) record;
-    Instant start = Instant.parse(String.valueOf(fields.get("windowStart")));
-    byWindow.merge(start, record, (kept, other) -> revision(other) > revision(kept) ? other : kept);
+    // Epoch millis, zero-padded, sort as the instants do; a machine id follows within a window.
+    long start = Instant.parse(String.valueOf(fields.get("windowStart"))).toEpochMilli();
+    Object machine = fields.get("machineId");
+    String key = String.format("%020d", start) + (machine == null ? "" : " " + machine);
+    byKey.merge(key, record, (kept, other) -> revision(other) > revision(kept) ? other : kept);
   }
 
   @SuppressWarnings("unchecked")

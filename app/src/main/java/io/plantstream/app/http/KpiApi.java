@@ -20,6 +20,7 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
  * GET /sites                                             [{"siteId", "lines", "machines"}]
  * GET /sites/{site}/kpis?window=1m|1h&amp;from=ISO&amp;to=ISO      [SiteKpi], latest per window, by window start
  * GET /machines/{machine}/kpis?window=1m|1h&amp;from=&amp;to=      [MachineKpi], latest per window, by window start
+ * GET /sites/{site}/machines/kpis?window=1m|1h&amp;from=&amp;to=   [MachineKpi] of every machine of the site, by window start and machine
  * GET /, /dashboard/{file}, /assets/uplot/{file}          the live dashboard ({@link DashboardRoutes})
  * </pre>
  *
@@ -56,6 +57,11 @@ public final class KpiApi {
           Range range = Range.of(request);
           return ApiResponse.json(200, queries.siteKpis(request.pathParam("site"), range.window(), range.from(),
               range.to(), range.scope()));
+        }))
+        .get("/sites/{site}/machines/kpis", queryable(request -> {
+          Range range = Range.of(request);
+          return ApiResponse.json(200, queries.siteMachineKpis(request.pathParam("site"), range.window(),
+              range.from(), range.to(), range.scope()));
         }))
         .get("/machines/{machine}/kpis", queryable(request -> {
           Range range = Range.of(request);

@@ -53,4 +53,12 @@ public interface KpiQueries {
    * @param scope whose stores answer
    */
   List<Object> machineKpis(String machineId, KpiWindow window, Instant from, Instant to, Scope scope);
+
+  /**
+   * The latest KPI record of every machine of {@code siteId} for each window starting in
+   * [{@code from}, {@code to}) still kept by the site stores, by window start, then machine id.
+   *
+   * @param scope whose stores answer
+   */
+  List<Object> siteMachineKpis(String siteId, KpiWindow window, Instant from, Instant to, Scope scope);
 }

@@ -50,6 +50,13 @@ class KpiApiTest {
       return List.of();
     }
 
+    @Override
+    public List<Object> siteMachineKpis(String siteId, KpiWindow window, Instant from, Instant to, Scope scope) {
+      fail();
+      calls.add(new Call("site-machines", siteId, window, from, to, scope));
+      return List.of();
+    }
+
     private void fail() {
       if (failure != null) {
         throw failure;
@@ -95,11 +102,13 @@ class KpiApiTest {
     router.route("GET", "/sites/amkor-az/kpis", "window=1h&from=2026-11-28T10:00:00Z&to=2026-11-28T12:00:00Z");
     router.route("GET", "/machines/tsmc-phx-litho-euv-01/kpis", "from=2026-11-28T10:00:00Z&scope=local");
     router.route("GET", "/sites/amkor-az/kpis", "scope=local&partitions=3,0");
+    router.route("GET", "/sites/spil-az/machines/kpis", "from=2026-11-28T10:00:00Z&scope=local&partitions=2");
 
     assertThat(calls).containsExactly(
         new Call("site", "amkor-az", KpiWindow.HOUR, T0, T0.plusSeconds(7200), KpiQueries.Scope.ALL),
         new Call("machine", "tsmc-phx-litho-euv-01", KpiWindow.MINUTE, T0, null, KpiQueries.Scope.local(Set.of())),
-        new Call("site", "amkor-az", KpiWindow.MINUTE, null, null, KpiQueries.Scope.local(Set.of(0, 3))));
+        new Call("site", "amkor-az", KpiWindow.MINUTE, null, null, KpiQueries.Scope.local(Set.of(0, 3))),
+        new Call("site-machines", "spil-az", KpiWindow.MINUTE, T0, null, KpiQueries.Scope.local(Set.of(2))));
   }
 
   @Test
@@ -123,7 +132,7 @@ class KpiApiTest {
   void storesThatAreNotQueryableAnswer503WithRetryAfter() {
     failure = new InvalidStateStoreException("store site-kpi-1m-store is migrating");
 
-    for (String path : List.of("/sites", "/sites/a/kpis", "/machines/m/kpis")) {
+    for (String path : List.of("/sites", "/sites/a/kpis", "/machines/m/kpis", "/sites/a/machines/kpis")) {
       ApiResponse response = router.route("GET", path, null);
       assertThat(response.status()).as(path).isEqualTo(503);
       assertThat(response.headers()).containsEntry("Retry-After", "1");

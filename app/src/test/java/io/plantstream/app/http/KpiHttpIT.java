@@ -155,6 +155,15 @@ class KpiHttpIT {
           .as("1h KPIs of %s", machine.getMachineId()).hasSize(1)
           .allSatisfy(hour -> assertThat(hour.get("windowStart").asText()).isEqualTo("2026-11-28T09:00:00Z"));
     }
+    for (String site : SITES) {
+      List<JsonNode> expected = new ArrayList<>();
+      machines.stream().filter(machine -> machine.getSiteId().equals(site))
+          .forEach(machine -> expected.addAll(machineMinutes.get(machine.getMachineId())));
+      expected.sort(java.util.Comparator.<JsonNode, String>comparing(kpi -> kpi.get("windowStart").asText())
+          .thenComparing(kpi -> kpi.get("machineId").asText()));
+      assertThat(array(port, "/sites/" + site + "/machines/kpis?window=1m"))
+          .as("1m KPIs of every machine of %s, in one answer", site).isEqualTo(expected);
+    }
   }
 
   private static List<JsonNode> array(int port, String pathAndQuery) {
