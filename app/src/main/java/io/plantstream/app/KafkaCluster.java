@@ -91,7 +91,7 @@ final class KafkaCluster implements AutoCloseable {
 
   /**
    * Fails with one line saying what to do when {@code applicationId} has internal topics of an older
-   * layout of the KPI application's state (README, "Upgrading"): this version would misread them.
+   * layout of the KPI application's state (docs/operations.md, "Upgrading"): this version would misread them.
    */
   void refuseRetiredState(String applicationId, List<String> retiredInternalTopics) {
     Set<String> existing = topicNames();
@@ -100,7 +100,7 @@ final class KafkaCluster implements AutoCloseable {
       if (existing.contains(topic)) {
         throw new IllegalStateException("application id " + applicationId + " holds state of an older plantstream "
             + "(its topic " + topic + "); start with a new --application-id, which recomputes the KPIs from the "
-            + "oldest retained telemetry, or stop every instance and reset it (README, Upgrading)");
+            + "oldest retained telemetry, or stop every instance and reset it (docs/operations.md, Upgrading)");
       }
     }
   }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
 
 /**
- * {@code plant}: the command line of plantstream (SPEC §6). Exit codes: 0 success, 1 failure, 2
+ * {@code plant}: the command line of plantstream (docs/command-line.md). Exit codes: 0 success, 1 failure, 2
  * bad usage; errors are one line on stderr, with the stack trace only under {@code --verbose}.
  */
 @Command(

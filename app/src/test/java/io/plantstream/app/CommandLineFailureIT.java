@@ -72,7 +72,7 @@ class CommandLineFailureIT {
         "--topic-prefix", topics.prefix(), "--application-id", applicationId);
 
     assertOneLineFailure(run, "aggregate", "application id " + applicationId + " holds state of an older plantstream");
-    assertThat(run.errLines().get(0)).contains("start with a new --application-id").contains("README, Upgrading");
+    assertThat(run.errLines().get(0)).contains("start with a new --application-id").contains("docs/operations.md, Upgrading");
   }
 
   private static void assertOneLineFailure(CliRun run, String args, String message) {

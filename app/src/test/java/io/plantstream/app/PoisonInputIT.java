@@ -47,7 +47,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Poison and garbage on a real broker (issue 9 item 5, SPEC §7): ten simulated minutes of one site
+ * Poison and garbage on a real broker (issue 9 item 5; the dead-letter rules of docs/kpi-rules.md): ten simulated minutes of one site
  * with a known number of bad records of each kind spread through them — bytes that are not Avro,
  * a truncated event, an unknown schema fingerprint, impossible field values, machines that
  * {@code plant.machines} does not list, clocks a day ahead. The KPI application keeps running,

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Java consumer in the README's "Consuming the KPIs" section compiles against the schemas
- * artifact and kafka-clients alone, so the example a reader copies is one that works.
+ * The Java consumers of docs/consuming.md ("From Java", "Registry mode") compile: the first against
+ * the schemas artifact and kafka-clients alone, so the example a reader copies is one that works.
  */
 class ReadmeJavaExampleTest {
 
@@ -29,8 +29,7 @@ class ReadmeJavaExampleTest {
 
   @Test
   void theJavaConsumerExampleCompiles() throws Exception {
-    String section = section(Files.readString(readme()), "## Consuming the KPIs");
-    String example = codeBlock(section, "### From Java", "java");
+    String example = codeBlock(Files.readString(consumingPage()), "## From Java", "java");
     assertThat(example).contains("class SiteKpiWatcher").contains("read_committed");
     Path source = work.resolve("SiteKpiWatcher.java");
     Files.writeString(source, example);
@@ -50,8 +49,8 @@ class ReadmeJavaExampleTest {
   /** The registry-mode reader compiles against Apicurio's serde (a test dependency) and kafka-clients. */
   @Test
   void theRegistryModeConsumerExampleCompiles() throws Exception {
-    String section = section(Files.readString(readme()), "## Consuming the KPIs");
-    String example = codeBlock(section, "### Registry mode: the Confluent wire format and a schema registry", "java");
+    String example = codeBlock(Files.readString(consumingPage()),
+        "## Registry mode: the Confluent wire format and a schema registry", "java");
     assertThat(example).contains("class RegistryKpiReader").contains("AvroKafkaDeserializer").contains("read_committed");
     Path source = work.resolve("RegistryKpiReader.java");
     Files.writeString(source, example);
@@ -66,28 +65,20 @@ class ReadmeJavaExampleTest {
     assertThat(work.resolve("RegistryKpiReader.class")).exists();
   }
 
-  private static Path readme() {
+  /** docs/consuming.md of the repository the tests run in. */
+  private static Path consumingPage() {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       if (Files.exists(dir.resolve("README.md")) && Files.exists(dir.resolve("schemas"))) {
-        return dir.resolve("README.md");
+        return dir.resolve("docs/consuming.md");
       }
     }
     throw new IllegalStateException("no README.md above " + Path.of("").toAbsolutePath());
   }
 
-  /** The text from {@code heading} to the next heading of the same level. */
-  private static String section(String markdown, String heading) {
-    int start = markdown.indexOf("\n" + heading + "\n");
-    assertThat(start).as("README has %s", heading).isNotNegative();
-    String level = heading.substring(0, heading.indexOf(' ') + 1);
-    int end = markdown.indexOf("\n" + level, start + heading.length() + 1);
-    return end < 0 ? markdown.substring(start) : markdown.substring(start, end);
-  }
-
   /** The first fenced block of {@code language} after {@code heading}. */
   private static String codeBlock(String markdown, String heading, String language) {
     int at = markdown.indexOf("\n" + heading + "\n");
-    assertThat(at).as("section has %s", heading).isNotNegative();
+    assertThat(at).as("docs/consuming.md has %s", heading).isNotNegative();
     int open = markdown.indexOf("```" + language + "\n", at);
     assertThat(open).as("a %s block after %s", language, heading).isNotNegative();
     int from = open + language.length() + 4;

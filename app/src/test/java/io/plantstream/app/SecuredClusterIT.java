@@ -42,7 +42,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The commands against a secured broker (SASL_SSL, SCRAM-SHA-512, ACLs), each as a user holding
- * exactly the ACLs the README's Security section lists for it; a wrong password or one missing
+ * exactly the ACLs the Security section of docs/operations.md lists for it; a wrong password or one missing
  * ACL ends the command within a bounded time with exit 1 and one line naming the principal, the
  * operation and the resource; no password appears in any output or log; the HTTP servers of
  * {@code aggregate} and {@code simulate} listen on loopback unless {@code --http-host} says otherwise.
@@ -303,7 +303,7 @@ class SecuredClusterIT {
     };
   }
 
-  /** What aggregate needs, as the README lists it; without the ACL on its {@code omitted} resource (null: none). */
+  /** What aggregate needs, as docs/operations.md lists it; without the ACL on its {@code omitted} resource (null: none). */
   private static Consumer<String> aggregator(Topics topics, String applicationId, ResourceType omitted) {
     return user -> {
       kafka.allowTopic(user, topics.telemetry().name(), AclOperation.READ);

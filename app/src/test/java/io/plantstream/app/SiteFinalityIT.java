@@ -47,7 +47,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * When site windows are final (README, "When a site window is final"), on a real broker: after a
+ * When site windows are final (docs/kpi-rules.md, "When a site window is final"), on a real broker: after a
  * backlog of six simulated hours published before the application starts, on partitions so uneven
  * that one runs hours ahead of the others, every site key equals the batch oracle, is final, and
  * was published once, with one instance and with two; a machine silent for two hours holds no

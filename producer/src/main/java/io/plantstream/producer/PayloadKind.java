@@ -6,7 +6,7 @@ import io.plantstream.avro.StateChange;
 import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.avro.UnitCompleted;
 
-/** The four kinds of telemetry payload (SPEC §3), for counting and filtering events. */
+/** The four kinds of telemetry payload (the {@code payload} union of TelemetryEvent.avsc; docs/consuming.md), for counting and filtering events. */
 public enum PayloadKind {
   /** A machine state change. */
   STATE_CHANGE,

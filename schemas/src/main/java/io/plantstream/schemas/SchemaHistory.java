@@ -13,7 +13,7 @@ import org.apache.avro.Schema;
  *
  * <p>Readers register all of them so that data written by any release (old recordings, producers
  * not yet upgraded) decodes into the current classes. Releasing a schema change means adding the
- * next {@code v<N>} file; {@code ReleasedSchemasTest} fails until the newest file equals the
+ * next {@code v<N>} file; {@code SchemaEvolutionTest} fails until the newest file equals the
  * schema the classes are generated from.
  */
 public final class SchemaHistory {

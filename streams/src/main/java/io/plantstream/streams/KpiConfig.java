@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The time rules of the KPI topology (README, "KPIs and the rules that make them exact").
+ * The time rules of the KPI topology (docs/kpi-rules.md).
  *
  * @param grace how long after a window's end it still accepts events, in partition stream time
  * @param staleAfter silence after which a machine's time counts as UNKNOWN

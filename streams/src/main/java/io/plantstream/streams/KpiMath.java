@@ -8,7 +8,7 @@ import io.plantstream.avro.internal.WindowAccumulator;
 import java.time.Instant;
 
 /**
- * The KPI formulas of SPEC §4, in one place: ratios are always computed from summed numerators and
+ * The KPI formulas of docs/kpi-rules.md, in one place: ratios are always computed from summed numerators and
  * denominators, never averaged.
  */
 public final class KpiMath {

@@ -28,8 +28,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The KPI topology: telemetry in, machine and site KPIs out (README, "KPIs and the rules that make
- * them exact").
+ * The KPI topology: telemetry in, machine and site KPIs out (docs/kpi-rules.md).
  *
  * <pre>
  * plant.machines  ──► global store machines-store (site, line, ideal cycle time of each machine)

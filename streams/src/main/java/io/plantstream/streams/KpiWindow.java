@@ -25,7 +25,7 @@ public enum KpiWindow {
 
   /**
    * How long, in event time, a site window stays in its stores once the site boundary has passed
-   * its end (README, "When a site window is final").
+   * its end (docs/kpi-rules.md, "When a site window is forgotten").
    */
   public java.time.Duration retention() {
     return retention;

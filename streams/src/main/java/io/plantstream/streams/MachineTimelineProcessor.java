@@ -52,7 +52,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * an outage).
  *
  * <p>A partition that accepts no event for idleAfter of wall-clock time says so with a mark, and
- * the site aggregation stops waiting for it until its next accepted event; the README's rules say
+ * the site aggregation stops waiting for it until its next accepted event; the rules in docs/kpi-rules.md say
  * why this cannot change a result computed from a recording.
  *
  * <p>Stores: {@value #TIMELINE_STORE} (each machine's timeline and open windows, written when the
@@ -186,7 +186,7 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
     if (clock.get(CLOSED_UNTIL) != null && (layout == null || layout != STATE_LAYOUT)) {
       throw new IllegalStateException("the state of telemetry partition " + partition + " was written in layout "
           + (layout == null ? 1 : layout) + " by another version of plantstream, this one reads layout "
-          + STATE_LAYOUT + "; start it with a new --application-id, or reset the application (README, Upgrading)");
+          + STATE_LAYOUT + "; start it with a new --application-id, or reset the application (docs/operations.md, Upgrading)");
     }
   }
 

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * The arithmetic of one machine's E10 timeline: which state each millisecond is in, cut into
- * 1-minute windows and summed into 1-hour ones (README, "KPIs and the rules that make them exact").
+ * 1-minute windows and summed into 1-hour ones (docs/kpi-rules.md).
  *
  * <p>From its first event on, a machine is in the state of its latest state change or heartbeat;
  * time more than staleAfter after its latest event is UNKNOWN, time more than forgetAfter after it

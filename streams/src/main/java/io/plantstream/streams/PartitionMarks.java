@@ -6,7 +6,7 @@ import java.util.Arrays;
  * Where each telemetry partition stands, as one site task has heard it from the partitions' marks,
  * and the site boundary that follows: every site window ending at or before it is complete.
  *
- * <p>The rule (README, "When a site window is final"): until every partition has been heard of,
+ * <p>The rule (docs/kpi-rules.md, "When a site window is final"): until every partition has been heard of,
  * there is no site boundary. Then it is the lowest close boundary among the partitions that are
  * not idle; when all are idle, the highest close boundary of any. An idle partition holds nothing
  * back: it has accepted no event for a while, so it has no window to send. A partition's boundary

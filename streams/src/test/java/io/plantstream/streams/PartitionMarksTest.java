@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-/** The site boundary from the partitions' marks (README, "When a site window is final"). */
+/** The site boundary from the partitions' marks (docs/kpi-rules.md, "When a site window is final"). */
 class PartitionMarksTest {
 
   private static final long MINUTE = 60_000;

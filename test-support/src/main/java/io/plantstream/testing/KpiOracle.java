@@ -21,7 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * A plain batch recomputation of the KPIs from the input topic, written from the rules in the
- * README and SPEC §4 and sharing no code with the topology, so that comparing the two proves the
+ * docs/kpi-rules.md and sharing no code with the topology, so that comparing the two proves the
  * topology right.
  *
  * <p>Read the telemetry topic in partition and offset order. Each record is first checked for

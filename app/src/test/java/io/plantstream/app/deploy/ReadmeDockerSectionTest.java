@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The plant commands of the README's "With Docker" section parse with the real command line, whether
+ * The plant commands of the Docker guide (README's "With Docker" section and docs/docker.md) parse
+ * with the real command line, whether
  * run from the host ({@code ./plant ...}) or in the stack ({@code docker compose exec aggregator
  * plant ...}, {@code docker compose run --rm topics ...}); the compose services it names exist.
  * Commands the command line does not have yet (replay, being built elsewhere) wait until it has them.
@@ -96,11 +97,14 @@ class ReadmeDockerSectionTest {
         .map(word -> word.replace("\"", "").replace("'", "")).toList();
   }
 
+  /** README's short "With Docker" section followed by the whole guide, docs/docker.md. */
   private static String section() {
     String readme = RepositoryFiles.text("README.md");
     int start = readme.indexOf("\n## With Docker\n");
     assertThat(start).as("README has the section With Docker").isNotNegative();
     int end = readme.indexOf("\n## ", start + 1);
-    return end < 0 ? readme.substring(start) : readme.substring(start, end);
+    String guide = RepositoryFiles.text("docs/docker.md");
+    assertThat(guide).as("docs/docker.md").startsWith("# With Docker\n");
+    return (end < 0 ? readme.substring(start) : readme.substring(start, end)) + "\n" + guide;
   }
 }

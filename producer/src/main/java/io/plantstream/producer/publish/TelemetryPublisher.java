@@ -14,8 +14,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Publishes telemetry events to Kafka (SPEC §3): key = machine id, so one machine's events stay
- * in order on one partition; record timestamp = event time. A failed send is remembered and
+ * Publishes telemetry events to Kafka (docs/architecture.md, Topics): key = machine id, so one machine's
+ * events stay in order on one partition; stamped with the event time, which the broker replaces with
+ * its arrival time on the project's LogAppendTime topics (docs/wire-format.md, Record timestamps). A failed send is remembered and
  * thrown, with topic and machine id, from the next {@link #accept}, {@link #flush} or {@link #close}.
  *
  * <p>The producer carries bytes: events are encoded here, byte for byte as the topic's value serde

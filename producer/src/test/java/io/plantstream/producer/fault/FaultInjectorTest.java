@@ -331,7 +331,7 @@ class FaultInjectorTest {
   }
 
   /**
-   * The KPI pipeline's routing rules as its README states them. Per partition (the producer's
+   * The KPI pipeline's routing rules as docs/kpi-rules.md states them. Per partition (the producer's
    * murmur2 partitioning of the machine id), stream time is the largest event time accepted so
    * far. Bytes that are not an event go to the DLQ, and so do events more than 5 min ahead of
    * their partition's stream time (the first event of a partition sets it). An event id seen

@@ -226,7 +226,7 @@ class PlantSimulatorStatisticsTest {
     double uptime = fabWeek.share(EquipmentState.PRODUCTIVE) + fabWeek.share(EquipmentState.STANDBY)
         + fabWeek.share(EquipmentState.ENGINEERING);
 
-    // DOMAIN.md: tool availability typically 85-95 %.
+    // Tool availability in a fab is typically 85-95 %.
     assertThat(uptime).isBetween(0.85, 0.97);
     assertThat(fabWeek.share(EquipmentState.PRODUCTIVE)).isBetween(0.80, 0.95);
     assertThat(fabWeek.failures).isGreaterThan(5);
