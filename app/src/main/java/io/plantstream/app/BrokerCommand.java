@@ -31,16 +31,16 @@ final class BrokerCommand implements Callable<Integer> {
     }
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(port).dataDir(dataDir).build();
     CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
+    broker.start();
+    try (GracefulStop stop = GracefulStop.on("broker-stop", () -> {
       System.err.println("stopping the broker...");
       broker.close();
       stopped.countDown();
-    }, "broker-stop");
-    broker.start();
-    Runtime.getRuntime().addShutdownHook(hook);
-    System.out.println("Kafka broker listening on " + broker.bootstrapServers()
-        + " (data: " + broker.dataDir() + "); Ctrl-C stops it");
-    stopped.await();
+    })) {
+      System.out.println("Kafka broker listening on " + broker.bootstrapServers()
+          + " (data: " + broker.dataDir() + "); Ctrl-C stops it");
+      stopped.await();
+    }
     return 0;
   }
 }

@@ -25,13 +25,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -169,7 +168,11 @@ final class DemoCommand implements Callable<Integer> {
         System.err.println("stopping...");
       }
     } finally {
-      deleteRecursively(work);
+      try {
+        Utils.delete(work.toFile());
+      } catch (IOException e) {
+        log.warn("could not delete {}: {}", work, e.toString());
+      }
       cleanedUp.countDown();
     }
     return 0;
@@ -241,14 +244,6 @@ final class DemoCommand implements Callable<Integer> {
       return true;
     } catch (IOException taken) {
       return false;
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      log.warn("could not delete {}: {}", dir, e.toString());
     }
   }
 }

@@ -12,14 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -27,6 +25,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -160,7 +159,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       log.info("Kafka broker at {} stopped", bootstrapServers());
     }
     if (temporaryDataDir) {
-      deleteRecursively(dataDir);
+      try {
+        Utils.delete(dataDir.toFile());
+      } catch (IOException e) {
+        log.warn("could not delete {}: {}", dataDir, e.toString());
+      }
     }
   }
 
@@ -280,17 +283,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       return Files.createTempDirectory("plantstream-kafka-");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a temporary broker directory", e);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      log.warn("could not delete {}: {}", dir, e.toString());
     }
   }
 

@@ -6,6 +6,7 @@ import io.plantstream.avro.StateChange;
 import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.avro.UnitCompleted;
 import io.plantstream.schemas.AvroSerde;
+import io.plantstream.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.avro.SchemaNormalization;
@@ -18,14 +19,12 @@ import org.apache.kafka.common.serialization.Serializer;
  * field and union by schema lookups and writes varints one synchronized stream call at a time;
  * this writes the one schema it knows straight into a reused buffer.
  *
- * <p>It is written for one version of the {@code TelemetryEvent} schema, named by its fingerprint.
+ * <p>It is written for one version of the {@code TelemetryEvent} schema, named by its fingerprint
+ * {@link Topics#HAND_WRITTEN_TELEMETRY_FINGERPRINT}.
  * For any other (an evolved schema) {@link #forSchema} falls back to the generic serde, so a schema
  * change can cost speed but never correctness; a test pins the fast path to the current schema.
  */
 public abstract class TelemetryEncoder {
-
-  /** CRC-64-AVRO fingerprint of the {@code TelemetryEvent} schema this encoder is written for. */
-  public static final long KNOWN_FINGERPRINT = 0x4a7914fd189bb63bL;
 
   /** Encodes {@code event}. */
   public abstract byte[] encode(TelemetryEvent event);
@@ -40,7 +39,7 @@ public abstract class TelemetryEncoder {
    */
   public static TelemetryEncoder forSerde(Serde<TelemetryEvent> serde, String topic) {
     if (serde instanceof AvroSerde<TelemetryEvent> avro
-        && SchemaNormalization.parsingFingerprint64(avro.schema()) == KNOWN_FINGERPRINT) {
+        && SchemaNormalization.parsingFingerprint64(avro.schema()) == Topics.HAND_WRITTEN_TELEMETRY_FINGERPRINT) {
       return new Fast(avro.header());
     }
     return new Generic(serde.serializer(), topic);
