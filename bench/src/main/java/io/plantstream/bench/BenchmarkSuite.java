@@ -4,6 +4,8 @@ import static io.plantstream.bench.BenchmarkReport.percent;
 import static io.plantstream.bench.BenchmarkReport.row;
 
 import io.plantstream.broker.EmbeddedKafkaBroker;
+import io.plantstream.producer.replay.Compression;
+import io.plantstream.schemas.Topics;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -13,12 +15,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Every benchmark of the project in one run, on one embedded broker, each plantstream figure next
@@ -42,21 +47,48 @@ public final class BenchmarkSuite {
 
   private BenchmarkSuite() {}
 
-  /** Runs the suite; options {@code --quick}, {@code --out FILE}, {@code --app-jar JAR}, {@code --fab-plant FILE}. */
-  public static void main(String[] args) throws Exception {
-    Map<String, String> options = BenchmarkOptions.parse(args, Set.of("--out", "--app-jar", "--fab-plant"),
-        Set.of("--quick"), "run-all.sh [--quick] [--out FILE] [--app-jar JAR] [--fab-plant FILE]");
-    boolean quick = options.containsKey("--quick");
+  /** Runs the suite; options of {@link Command}. */
+  public static void main(String[] args) {
+    BenchmarkCommand.run(new Command(), args);
+  }
+
+  /** The command line of {@link #main}. */
+  @CommandLine.Command(name = "run-all.sh", mixinStandardHelpOptions = true,
+      description = "Every benchmark in one run on one embedded broker, each figure next to its ceiling from the same run.")
+  static final class Command implements Callable<Void> {
+
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--quick", description = "Every part with small sizes, to check the suite works, not to quote.")
+    boolean quick;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Where the report is written (default bench/results/benchmark-<time>.md).")
+    Path out;
+
+    @Option(names = "--app-jar", paramLabel = "JAR", description = "The packaged application (default ${DEFAULT-VALUE}).")
+    Path appJar = Path.of("app/target/plantstream.jar");
+
+    @Option(names = "--fab-plant", paramLabel = "FILE",
+        description = "The plant of the real-time part (default " + RealTimeFab.FAB_SCALE_PATH + ").")
+    Path fabPlant;
+
+    @Override
+    public Void call() throws Exception {
+      run(quick, out, appJar, fabPlant,
+          BenchmarkReport.command("BenchmarkSuite", spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
+      return null;
+    }
+  }
+
+  /** The suite of {@link Command}'s options; {@code command} is the command line for the report. */
+  private static void run(boolean quick, Path outOption, Path appJar, Path fabPlant, String command) throws Exception {
     Instant started = Instant.now();
-    Path out = Path.of(options.getOrDefault("--out", BenchmarkReport.defaultOut("benchmark", started).toString()));
-    Path appJar = Path.of(options.getOrDefault("--app-jar", "app/target/plantstream.jar"));
-    String command = BenchmarkReport.command("BenchmarkSuite", args);
+    Path out = outOption != null ? outOption : BenchmarkReport.defaultOut("benchmark", started);
     printMachine();
 
-    String records = quick ? "100000" : "1000000";
-    String warmup = quick ? "50000" : "300000";
-    String rounds = quick ? "1" : "3";
-    Map<String, String> producerOptions = Map.of("--records", records, "--warmup", warmup, "--rounds", rounds);
+    int records = quick ? 100_000 : 1_000_000;
+    int warmup = quick ? 50_000 : 300_000;
+    int rounds = quick ? 1 : 3;
     ProducerPerfSideBySide.Comparison simulate;
     ProducerPerfSideBySide.Comparison replay;
     KpiVsPassThrough.Outcome kpi;
@@ -68,26 +100,31 @@ public final class BenchmarkSuite {
     int replaySize;
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
       section("1/7 simulate --speed max against ProducerPerformance");
-      SimulateVsProducerPerf simulateBench = new SimulateVsProducerPerf(producerOptions);
+      SimulateVsProducerPerf simulateBench =
+          new SimulateVsProducerPerf(records, rounds, Topics.DEFAULT_TELEMETRY_PARTITIONS, warmup);
       simulate = simulateBench.measure(broker);
       simulateSize = simulateBench.recordSize();
       section("2/7 replay --speed max against ProducerPerformance");
-      ReplayVsProducerPerf replayBench = new ReplayVsProducerPerf(producerOptions);
+      ReplayVsProducerPerf replayBench =
+          new ReplayVsProducerPerf(records, rounds, Topics.DEFAULT_TELEMETRY_PARTITIONS, warmup, Compression.DEFLATE);
       replay = replayBench.measure(broker);
       replaySize = replayBench.recordSize();
       section("3/7 KPI topology against a pass-through topology");
-      kpi = KpiVsPassThrough.measure(broker, quick ? 1 : 4, Integer.parseInt(rounds), Instant.parse("2026-11-02T00:00:00Z"));
+      kpi = KpiVsPassThrough.measure(broker, quick ? 1 : 4, rounds, Instant.parse("2026-11-02T00:00:00Z"));
       section("4/7 plant aggregate --emit updates at half capacity: latency, heap, RSS");
       latency = new UpdatesLatency(quick ? 1 : 2, quick ? 15 : 60, appJar, List.of()).measure(broker);
       section("5/7 scale curve: plant aggregate over plants ×1, ×10, ×30, ×300");
-      scale = ScaleCurve.of(Map.of("--app-jar", appJar.toString()), quick).measure(broker);
+      ScaleCurve.Command scaleOptions = new ScaleCurve.Command();
+      scaleOptions.quick = quick;
+      scaleOptions.appJar = appJar;
+      scale = scaleOptions.curve().measure(broker);
       section("6/7 a fab-scale plant in real time: simulator, broker and plant aggregate on this machine");
-      Map<String, String> fabOptions = new HashMap<>(Map.of("--app-jar", appJar.toString()));
-      if (options.containsKey("--fab-plant")) {
-        fabOptions.put("--plant", options.get("--fab-plant"));
-      }
+      RealTimeFab.Command fabOptions = new RealTimeFab.Command();
+      fabOptions.quick = quick;
+      fabOptions.appJar = appJar;
+      fabOptions.plant = fabPlant;
       try {
-        fab = RealTimeFab.of(fabOptions, quick).measure(broker);
+        fab = fabOptions.run().measure(broker);
       } catch (IllegalArgumentException | IllegalStateException e) {
         // No plant file, or a process that did not do its part: the other figures still count.
         fabNotRun = e.getMessage();

@@ -23,12 +23,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
 /**
  * KPI topology throughput against a pass-through topology, side by side on one embedded broker:
@@ -47,16 +50,32 @@ public final class KpiVsPassThrough {
 
   private KpiVsPassThrough() {}
 
-  /** Runs the benchmark on its own broker and prints a Markdown table. */
-  public static void main(String[] args) throws Exception {
-    Map<String, String> options = BenchmarkOptions.parse(args, Set.of("--hours", "--rounds", "--start"),
-        "KpiVsPassThrough [--hours H] [--rounds N] [--start ISO]");
-    long hours = Long.parseLong(options.getOrDefault("--hours", "4"));
-    int rounds = Integer.parseInt(options.getOrDefault("--rounds", "3"));
-    Instant start = Instant.parse(options.getOrDefault("--start", "2026-11-02T00:00:00Z"));
-    BenchmarkSuite.printMachine();
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
-      measure(broker, hours, rounds, start);
+  /** Runs the benchmark on its own broker and prints a Markdown table; options of {@link Command}. */
+  public static void main(String[] args) {
+    BenchmarkCommand.run(new Command(), args);
+  }
+
+  /** The command line of {@link #main}. */
+  @CommandLine.Command(name = "KpiVsPassThrough", mixinStandardHelpOptions = true, showDefaultValues = true,
+      description = "KPI topology throughput against a pass-through topology, side by side on one embedded broker.")
+  static final class Command implements Callable<Void> {
+
+    @Option(names = "--hours", paramLabel = "H", description = "Simulated hours pre-loaded.")
+    long hours = 4;
+
+    @Option(names = "--rounds", paramLabel = "N", description = "Rounds after the warm-up pair.")
+    int rounds = 3;
+
+    @Option(names = "--start", paramLabel = "ISO", description = "Start of the simulated time.")
+    Instant start = Instant.parse("2026-11-02T00:00:00Z");
+
+    @Override
+    public Void call() throws Exception {
+      BenchmarkSuite.printMachine();
+      try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
+        measure(broker, hours, rounds, start);
+      }
+      return null;
     }
   }
 

@@ -23,12 +23,12 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,6 +41,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.awaitility.core.ConditionTimeoutException;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * A fab-scale plant in real time on this machine, everything included: {@code plant simulate
@@ -90,8 +94,6 @@ public final class RealTimeFab {
   private static final Pattern HTTP_PORT = Pattern.compile("^HTTP on http://[^ ]+:(\\d+) ");
   private static final Pattern METRICS_PORT = Pattern.compile("^metrics on http://[^ ]+:(\\d+)/metrics");
   private static final Pattern PUBLISHED = Pattern.compile("^published (\\d+) events .*simulated from (\\S+) to (\\S+)");
-  private static final String USAGE = "RealTimeFab [--quick] [--plant FILE | --lines-repeated N] [--duration DURATION] "
-      + "[--app-jar JAR] [--out FILE]";
 
   private final Path plant;
   private final String plantLabel;
@@ -106,54 +108,85 @@ public final class RealTimeFab {
     this.appJar = appJar;
   }
 
-  /**
-   * The run {@link #main} makes of {@code options}: {@code --lines-repeated} writes its plant into
-   * a temporary file; {@code quick} makes the defaults small.
-   */
-  static RealTimeFab of(Map<String, String> options, boolean quick) throws IOException {
-    if (options.containsKey("--plant") && options.containsKey("--lines-repeated")) {
-      throw new IllegalArgumentException("--plant and --lines-repeated are alternatives; give one of them");
-    }
-    Path appJar = Path.of(options.getOrDefault("--app-jar", "app/target/plantstream.jar"));
-    Duration duration = Durations.parse(options.getOrDefault("--duration", quick ? "2m" : "10m"));
-    String repeated = options.getOrDefault("--lines-repeated", quick && !options.containsKey("--plant") ? "3" : null);
-    if (repeated != null) {
-      int times = Integer.parseInt(repeated);
-      Path file = RepeatedPlantFile.write(times, Files.createTempFile("plantstream-plant-x" + times + "-", ".yaml"));
-      return new RealTimeFab(file, "default plant, lines ×" + times, duration, appJar);
-    }
-    Path file = Path.of(options.getOrDefault("--plant", FAB_SCALE_PATH));
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("no plant file " + file + "; give --plant FILE or --lines-repeated N");
-    }
-    return new RealTimeFab(file, file.toString(), duration, appJar);
+  /** Runs on its own broker and writes the report to {@code --out} (default bench/results/); options of {@link Command}. */
+  public static void main(String[] args) {
+    BenchmarkCommand.run(new Command(), args);
   }
 
-  /** Runs on its own broker and writes the report to {@code --out} (default bench/results/). */
-  public static void main(String[] args) throws Exception {
-    Map<String, String> options = BenchmarkOptions.parse(args,
-        Set.of("--plant", "--lines-repeated", "--duration", "--app-jar", "--out"), Set.of("--quick"), USAGE);
-    boolean quick = options.containsKey("--quick");
-    Instant started = Instant.now();
-    RealTimeFab run;
-    try {
-      run = of(options, quick);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage() + "\nusage: " + USAGE);
-      System.exit(2);
-      return;
+  /** The command line of {@link #main}; what is not given takes its default, small with {@code --quick}. */
+  @CommandLine.Command(name = "RealTimeFab", mixinStandardHelpOptions = true,
+      description = "A fab-scale plant in real time on this machine: plant simulate --speed 1, the embedded broker "
+          + "and plant aggregate from the packaged jar.")
+  static final class Command implements Callable<Void> {
+
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--quick", description = "Small defaults (the default plant with its lines repeated 3 times, "
+        + "2 minutes), to check the benchmark works, not to quote.")
+    boolean quick;
+
+    @Option(names = "--plant", paramLabel = "FILE", description = "The plant file (default " + FAB_SCALE_PATH + ").")
+    Path plant;
+
+    @Option(names = "--lines-repeated", paramLabel = "N",
+        description = "The default plant with every line repeated N times instead of a plant file.")
+    Integer linesRepeated;
+
+    @Option(names = "--duration", paramLabel = "DURATION", converter = BenchmarkCommand.DurationConverter.class,
+        description = "Simulated (and so wall-clock) time of the run (default 10m, 2m with --quick).")
+    Duration duration;
+
+    @Option(names = "--app-jar", paramLabel = "JAR", description = "The packaged application (default ${DEFAULT-VALUE}).")
+    Path appJar = Path.of("app/target/plantstream.jar");
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Where the report is written (default bench/results/real-time-fab-<time>.md).")
+    Path out;
+
+    /**
+     * The run these options describe: {@code --lines-repeated} writes its plant into a temporary
+     * file; throws {@link IllegalArgumentException} for both {@code --plant} and
+     * {@code --lines-repeated}, or no plant file.
+     */
+    RealTimeFab run() throws IOException {
+      if (plant != null && linesRepeated != null) {
+        throw new IllegalArgumentException("--plant and --lines-repeated are alternatives; give one of them");
+      }
+      Duration runFor = duration != null ? duration : Duration.ofMinutes(quick ? 2 : 10);
+      Integer repeated = linesRepeated != null ? linesRepeated : quick && plant == null ? Integer.valueOf(3) : null;
+      if (repeated != null) {
+        int times = repeated;
+        Path file = RepeatedPlantFile.write(times, Files.createTempFile("plantstream-plant-x" + times + "-", ".yaml"));
+        return new RealTimeFab(file, "default plant, lines ×" + times, runFor, appJar);
+      }
+      Path file = plant != null ? plant : Path.of(FAB_SCALE_PATH);
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException("no plant file " + file + "; give --plant FILE or --lines-repeated N");
+      }
+      return new RealTimeFab(file, file.toString(), runFor, appJar);
     }
-    BenchmarkSuite.printMachine();
-    Outcome outcome;
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
-      outcome = run.measure(broker);
+
+    @Override
+    public Void call() throws Exception {
+      Instant started = Instant.now();
+      RealTimeFab run;
+      try {
+        run = run();
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+      }
+      BenchmarkSuite.printMachine();
+      Outcome outcome;
+      try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
+        outcome = run.measure(broker);
+      }
+      String report = BenchmarkReport.header("Fab-scale plant in real time", started, quick,
+          BenchmarkReport.command("RealTimeFab", spec.commandLine().getParseResult().originalArgs().toArray(new String[0])),
+          "one embedded KRaft broker in the benchmark's JVM; "
+              + "`plant simulate --speed 1` and `plant aggregate` from the packaged jar, each in its own JVM")
+          + BenchmarkReport.TABLE_HEADER + String.join("", outcome.rows()) + "\n" + outcome.details();
+      BenchmarkReport.write(out != null ? out : BenchmarkReport.defaultOut("real-time-fab", started), report);
+      return null;
     }
-    String report = BenchmarkReport.header("Fab-scale plant in real time", started, quick,
-        BenchmarkReport.command("RealTimeFab", args), "one embedded KRaft broker in the benchmark's JVM; "
-            + "`plant simulate --speed 1` and `plant aggregate` from the packaged jar, each in its own JVM")
-        + BenchmarkReport.TABLE_HEADER + String.join("", outcome.rows()) + "\n" + outcome.details();
-    BenchmarkReport.write(Path.of(options.getOrDefault("--out",
-        BenchmarkReport.defaultOut("real-time-fab", started).toString())), report);
   }
 
   /**

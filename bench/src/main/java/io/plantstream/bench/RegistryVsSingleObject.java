@@ -18,8 +18,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.Topology;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
 /**
  * Registry mode against single-object encoding, side by side on one embedded broker and one
@@ -38,19 +41,34 @@ public final class RegistryVsSingleObject {
 
   private RegistryVsSingleObject() {}
 
-  /** Runs the benchmark and prints a Markdown table. */
-  public static void main(String[] args) throws Exception {
-    Map<String, String> options = BenchmarkOptions.parse(args, Set.of("--hours", "--rounds"),
-        "RegistryVsSingleObject [--hours H] [--rounds N]");
-    long hours = Long.parseLong(options.getOrDefault("--hours", "2"));
-    int rounds = Integer.parseInt(options.getOrDefault("--rounds", "3"));
-    BenchmarkSuite.printMachine();
-    Path root = Path.of(".").toAbsolutePath().normalize();
-    Path home = LocalSchemaRegistry.install(root, root.resolve("logs").resolve("registry-fetch.log"));
-    try (LocalSchemaRegistry registry = LocalSchemaRegistry.start(home, 0, root.resolve("logs").resolve("bench-registry.log"));
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
-      System.out.println("registry " + registry.url() + ", broker " + broker.bootstrapServers());
-      measure(broker, SchemaRegistry.at(registry.url()), hours, rounds);
+  /** Runs the benchmark and prints a Markdown table; options of {@link Command}. */
+  public static void main(String[] args) {
+    BenchmarkCommand.run(new Command(), args);
+  }
+
+  /** The command line of {@link #main}. */
+  @CommandLine.Command(name = "RegistryVsSingleObject", mixinStandardHelpOptions = true, showDefaultValues = true,
+      description = "Registry mode against single-object encoding, side by side on one embedded broker and one "
+          + "Apicurio Registry. Run from the project's root.")
+  static final class Command implements Callable<Void> {
+
+    @Option(names = "--hours", paramLabel = "H", description = "Simulated hours published in each round.")
+    long hours = 2;
+
+    @Option(names = "--rounds", paramLabel = "N", description = "Rounds after the warm-up.")
+    int rounds = 3;
+
+    @Override
+    public Void call() throws Exception {
+      BenchmarkSuite.printMachine();
+      Path root = Path.of(".").toAbsolutePath().normalize();
+      Path home = LocalSchemaRegistry.install(root, root.resolve("logs").resolve("registry-fetch.log"));
+      try (LocalSchemaRegistry registry = LocalSchemaRegistry.start(home, 0, root.resolve("logs").resolve("bench-registry.log"));
+          EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
+        System.out.println("registry " + registry.url() + ", broker " + broker.bootstrapServers());
+        measure(broker, SchemaRegistry.at(registry.url()), hours, rounds);
+      }
+      return null;
     }
   }
 

@@ -22,8 +22,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.tools.ProducerPerformance;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
 /**
  * Issue 5's throughput check, side by side in one JVM on one embedded KRaft broker, as
@@ -55,26 +58,51 @@ public final class ReplayVsProducerPerf {
   private ProducerPerfSideBySide side;
   private int recordSize;
 
-  /** A benchmark with the options of {@link #main}; what is not given takes its default. */
-  ReplayVsProducerPerf(Map<String, String> options) {
-    this.records = Integer.parseInt(options.getOrDefault("--records", "2000000"));
-    this.rounds = Integer.parseInt(options.getOrDefault("--rounds", "3"));
-    this.partitions = Integer.parseInt(options.getOrDefault("--partitions", String.valueOf(Topics.DEFAULT_TELEMETRY_PARTITIONS)));
-    this.warmup = Integer.parseInt(options.getOrDefault("--warmup", "500000"));
-    this.compression = Compression.valueOf(options.getOrDefault("--compression", "deflate").toUpperCase(Locale.ROOT));
+  /**
+   * A benchmark of {@code rounds} rounds of {@code records} records per run into topics of
+   * {@code partitions} partitions, after a warm-up of {@code warmup} records, replaying recordings
+   * written with {@code compression}.
+   */
+  ReplayVsProducerPerf(int records, int rounds, int partitions, int warmup, Compression compression) {
+    this.records = records;
+    this.rounds = rounds;
+    this.partitions = partitions;
+    this.warmup = warmup;
+    this.compression = compression;
   }
 
-  /**
-   * Runs the benchmark; options {@code --records}, {@code --rounds}, {@code --partitions},
-   * {@code --warmup}, {@code --compression deflate|zstd} (of the recording).
-   */
-  public static void main(String[] args) throws Exception {
-    Map<String, String> options = BenchmarkOptions.parse(args,
-        Set.of("--records", "--rounds", "--partitions", "--warmup", "--compression"),
-        "replay-vs-producerperf [--records N] [--rounds N] [--partitions N] [--warmup N] [--compression deflate|zstd]");
-    BenchmarkSuite.printMachine();
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
-      new ReplayVsProducerPerf(options).measure(broker);
+  /** Runs the benchmark on its own broker; options of {@link Command}. */
+  public static void main(String[] args) {
+    BenchmarkCommand.run(new Command(), args);
+  }
+
+  /** The command line of {@link #main}. */
+  @CommandLine.Command(name = "replay-vs-producerperf", mixinStandardHelpOptions = true, showDefaultValues = true,
+      description = "Kafka's ProducerPerformance and replay --speed max, side by side on one embedded broker.")
+  static final class Command implements Callable<Void> {
+
+    @Option(names = "--records", paramLabel = "N", description = "Records per run.")
+    int records = 2_000_000;
+
+    @Option(names = "--rounds", paramLabel = "N", description = "Rounds after the warm-up.")
+    int rounds = 3;
+
+    @Option(names = "--partitions", paramLabel = "N", description = "Partitions of every topic.")
+    int partitions = Topics.DEFAULT_TELEMETRY_PARTITIONS;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "Records of the warm-up runs.")
+    int warmup = 500_000;
+
+    @Option(names = "--compression", paramLabel = "deflate|zstd", description = "Compression of the recording.")
+    Compression compression = Compression.DEFLATE;
+
+    @Override
+    public Void call() throws Exception {
+      BenchmarkSuite.printMachine();
+      try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
+        new ReplayVsProducerPerf(records, rounds, partitions, warmup, compression).measure(broker);
+      }
+      return null;
     }
   }
 

@@ -17,18 +17,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.utils.Utils;
 import org.awaitility.core.ConditionTimeoutException;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * How the packaged KPI application scales with the plant: the default plant (67 machines) and
@@ -78,8 +81,6 @@ public final class ScaleCurve {
   private static final int RATE_GOAL_FROM_TIMES = 30;
   private static final double RATE_GOAL = 0.8;
   private static final double CHANGELOG_GOAL = 1.5;
-  private static final String USAGE = "ScaleCurve [--quick] [--events N] [--sizes 1,10,30,300] [--timeout DURATION] "
-      + "[--app-jar JAR] [--out FILE]";
 
   private final long events;
   private final List<Integer> sizes;
@@ -97,31 +98,60 @@ public final class ScaleCurve {
     this.appJar = appJar;
   }
 
-  /** The curve {@link #main} runs for {@code options}; {@code quick} makes the defaults small. */
-  static ScaleCurve of(Map<String, String> options, boolean quick) {
-    return new ScaleCurve(Long.parseLong(options.getOrDefault("--events", quick ? "100000" : "1500000")),
-        Arrays.stream(options.getOrDefault("--sizes", "1,10,30,300").split(",")).map(String::strip)
-            .map(Integer::valueOf).toList(),
-        Durations.parse(options.getOrDefault("--timeout", quick ? "3m" : "10m")),
-        Path.of(options.getOrDefault("--app-jar", "app/target/plantstream.jar")));
+  /** Runs the curve on its own broker and writes its report to {@code --out} (default bench/results/); options of {@link Command}. */
+  public static void main(String[] args) {
+    BenchmarkCommand.run(new Command(), args);
   }
 
-  /** Runs the curve on its own broker and writes its report to {@code --out} (default bench/results/). */
-  public static void main(String[] args) throws Exception {
-    Map<String, String> options = BenchmarkOptions.parse(args,
-        Set.of("--events", "--sizes", "--timeout", "--app-jar", "--out"), Set.of("--quick"), USAGE);
-    boolean quick = options.containsKey("--quick");
-    Instant started = Instant.now();
-    BenchmarkSuite.printMachine();
-    Outcome outcome;
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
-      outcome = of(options, quick).measure(broker);
+  /** The command line of {@link #main}; what is not given takes its default, small with {@code --quick}. */
+  @CommandLine.Command(name = "ScaleCurve", mixinStandardHelpOptions = true,
+      description = "How the packaged KPI application scales with the plant: the default plant and plants with "
+          + "its lines repeated, side by side on one embedded broker.")
+  static final class Command implements Callable<Void> {
+
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--quick", description = "Small defaults, to check the benchmark works, not to quote.")
+    boolean quick;
+
+    @Option(names = "--events", paramLabel = "N", description = "Events pre-loaded for each size (default 1500000, 100000 with --quick).")
+    Long events;
+
+    @Option(names = "--sizes", paramLabel = "N", split = "\\s*,\\s*", splitSynopsisLabel = ",",
+        description = "Times every line of the default plant is repeated (default 1,10,30,300).")
+    List<Integer> sizes = List.of(1, 10, 30, 300);
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = BenchmarkCommand.DurationConverter.class,
+        description = "Bound of each size's catch-up and restart (default 10m, 3m with --quick).")
+    Duration timeout;
+
+    @Option(names = "--app-jar", paramLabel = "JAR", description = "The packaged application (default ${DEFAULT-VALUE}).")
+    Path appJar = Path.of("app/target/plantstream.jar");
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Where the report is written (default bench/results/scale-curve-<time>.md).")
+    Path out;
+
+    /** The curve these options describe. */
+    ScaleCurve curve() {
+      return new ScaleCurve(events != null ? events : quick ? 100_000 : 1_500_000, sizes,
+          timeout != null ? timeout : Duration.ofMinutes(quick ? 3 : 10), appJar);
     }
-    String report = BenchmarkReport.header("Scale curve", started, quick, BenchmarkReport.command("ScaleCurve", args),
-        "one embedded KRaft broker in the benchmark's JVM; `plant aggregate` from the packaged jar in its own JVM")
-        + BenchmarkReport.TABLE_HEADER + String.join("", outcome.rows()) + "\n" + outcome.details();
-    BenchmarkReport.write(Path.of(options.getOrDefault("--out",
-        BenchmarkReport.defaultOut("scale-curve", started).toString())), report);
+
+    @Override
+    public Void call() throws Exception {
+      Instant started = Instant.now();
+      BenchmarkSuite.printMachine();
+      Outcome outcome;
+      try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
+        outcome = curve().measure(broker);
+      }
+      String report = BenchmarkReport.header("Scale curve", started, quick,
+          BenchmarkReport.command("ScaleCurve", spec.commandLine().getParseResult().originalArgs().toArray(new String[0])),
+          "one embedded KRaft broker in the benchmark's JVM; `plant aggregate` from the packaged jar in its own JVM")
+          + BenchmarkReport.TABLE_HEADER + String.join("", outcome.rows()) + "\n" + outcome.details();
+      BenchmarkReport.write(out != null ? out : BenchmarkReport.defaultOut("scale-curve", started), report);
+      return null;
+    }
   }
 
   /** How a size's catch-up ended. */

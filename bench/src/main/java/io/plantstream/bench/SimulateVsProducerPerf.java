@@ -16,8 +16,11 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.tools.ProducerPerformance;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
 /**
  * The issue's throughput check, side by side in one JVM on one embedded KRaft broker: Kafka's own
@@ -47,21 +50,46 @@ public final class SimulateVsProducerPerf {
   private ProducerPerfSideBySide side;
   private int recordSize;
 
-  /** A benchmark with the options of {@link #main}; what is not given takes its default. */
-  SimulateVsProducerPerf(Map<String, String> options) {
-    this.records = Integer.parseInt(options.getOrDefault("--records", "2000000"));
-    this.rounds = Integer.parseInt(options.getOrDefault("--rounds", "3"));
-    this.partitions = Integer.parseInt(options.getOrDefault("--partitions", String.valueOf(Topics.DEFAULT_TELEMETRY_PARTITIONS)));
-    this.warmup = Integer.parseInt(options.getOrDefault("--warmup", "500000"));
+  /**
+   * A benchmark of {@code rounds} rounds of {@code records} records per run into topics of
+   * {@code partitions} partitions, after a warm-up of {@code warmup} records.
+   */
+  SimulateVsProducerPerf(int records, int rounds, int partitions, int warmup) {
+    this.records = records;
+    this.rounds = rounds;
+    this.partitions = partitions;
+    this.warmup = warmup;
   }
 
-  /** Runs the benchmark; options {@code --records}, {@code --rounds}, {@code --partitions}, {@code --warmup}. */
-  public static void main(String[] args) throws Exception {
-    Map<String, String> options = BenchmarkOptions.parse(args, Set.of("--records", "--rounds", "--partitions", "--warmup"),
-        "simulate-vs-producerperf [--records N] [--rounds N] [--partitions N] [--warmup N]");
-    BenchmarkSuite.printMachine();
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
-      new SimulateVsProducerPerf(options).measure(broker);
+  /** Runs the benchmark on its own broker; options of {@link Command}. */
+  public static void main(String[] args) {
+    BenchmarkCommand.run(new Command(), args);
+  }
+
+  /** The command line of {@link #main}. */
+  @CommandLine.Command(name = "simulate-vs-producerperf", mixinStandardHelpOptions = true, showDefaultValues = true,
+      description = "Kafka's ProducerPerformance and simulate --speed max, side by side on one embedded broker.")
+  static final class Command implements Callable<Void> {
+
+    @Option(names = "--records", paramLabel = "N", description = "Records per run.")
+    int records = 2_000_000;
+
+    @Option(names = "--rounds", paramLabel = "N", description = "Rounds after the warm-up.")
+    int rounds = 3;
+
+    @Option(names = "--partitions", paramLabel = "N", description = "Partitions of every topic.")
+    int partitions = Topics.DEFAULT_TELEMETRY_PARTITIONS;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "Records of the warm-up runs.")
+    int warmup = 500_000;
+
+    @Override
+    public Void call() throws Exception {
+      BenchmarkSuite.printMachine();
+      try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
+        new SimulateVsProducerPerf(records, rounds, partitions, warmup).measure(broker);
+      }
+      return null;
     }
   }
 

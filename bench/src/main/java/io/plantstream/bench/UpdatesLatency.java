@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
@@ -36,6 +37,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.awaitility.core.ConditionTimeoutException;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
 /**
  * The streams application as users run it ({@code plant aggregate --emit updates}, the packaged
@@ -91,23 +94,53 @@ public final class UpdatesLatency {
     this.aggregateOptions = List.copyOf(aggregateOptions);
   }
 
-  /** Runs the benchmark on its own broker; options {@code --hours}, {@code --seconds}, {@code --app-jar}. */
-  public static void main(String[] args) throws Exception {
-    Map<String, String> options = BenchmarkOptions.parse(args,
-        Set.of("--hours", "--seconds", "--app-jar", "--update-interval", "--command-config"),
-        "UpdatesLatency [--hours H] [--seconds S] [--app-jar JAR] [--update-interval DURATION] [--command-config FILE]");
-    List<String> aggregateOptions = new java.util.ArrayList<>();
-    for (String option : List.of("--update-interval", "--command-config")) {
-      if (options.containsKey(option)) {
-        aggregateOptions.addAll(List.of(option, options.get(option)));
+  /** Runs the benchmark on its own broker; options of {@link Command}. */
+  public static void main(String[] args) {
+    BenchmarkCommand.run(new Command(), args);
+  }
+
+  /** The command line of {@link #main}. */
+  @CommandLine.Command(name = "UpdatesLatency", mixinStandardHelpOptions = true, showDefaultValues = true,
+      description = "plant aggregate --emit updates from the packaged jar under a steady load of half its capacity: "
+          + "latency of KPI updates, heap and RSS.")
+  static final class Command implements Callable<Void> {
+
+    @Option(names = "--hours", paramLabel = "H", description = "Simulated hours pre-loaded to measure the capacity.")
+    long hours = 2;
+
+    @Option(names = "--seconds", paramLabel = "S", description = "Seconds of steady load at half the capacity.")
+    long seconds = 60;
+
+    @Option(names = "--app-jar", paramLabel = "JAR", description = "The packaged application.")
+    Path appJar = Path.of("app/target/plantstream.jar");
+
+    @Option(names = "--update-interval", paramLabel = "DURATION", showDefaultValue = CommandLine.Help.Visibility.NEVER,
+        description = "Passed on to plant aggregate as given.")
+    String updateInterval;
+
+    @Option(names = "--command-config", paramLabel = "FILE", showDefaultValue = CommandLine.Help.Visibility.NEVER,
+        description = "Passed on to plant aggregate as given: client and Kafka Streams settings.")
+    String commandConfig;
+
+    /** The options added to {@code plant aggregate}'s command, as given. */
+    List<String> aggregateOptions() {
+      List<String> options = new ArrayList<>();
+      if (updateInterval != null) {
+        options.addAll(List.of("--update-interval", updateInterval));
       }
+      if (commandConfig != null) {
+        options.addAll(List.of("--command-config", commandConfig));
+      }
+      return options;
     }
-    BenchmarkSuite.printMachine();
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
-      new UpdatesLatency(Long.parseLong(options.getOrDefault("--hours", "2")),
-          Long.parseLong(options.getOrDefault("--seconds", "60")),
-          Path.of(options.getOrDefault("--app-jar", "app/target/plantstream.jar")),
-          aggregateOptions).measure(broker);
+
+    @Override
+    public Void call() throws Exception {
+      BenchmarkSuite.printMachine();
+      try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
+        new UpdatesLatency(hours, seconds, appJar, aggregateOptions()).measure(broker);
+      }
+      return null;
     }
   }
 

@@ -3,13 +3,13 @@ package io.plantstream.app.deploy;
 import static io.plantstream.app.deploy.RepositoryFiles.list;
 import static io.plantstream.app.deploy.RepositoryFiles.map;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.plantstream.app.PlantCommand;
 import io.plantstream.broker.LocalSchemaRegistry;
 import io.plantstream.testing.KafkaFixture;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,13 +56,41 @@ class ComposeFileTest {
     assertThat(COMPOSE.service("topics").get("restart")).isEqualTo("no");
   }
 
+  /**
+   * The command parses as the subcommand it names, and every {@code --option value} (or flag) of
+   * it is matched by that subcommand with the value as given: nothing left unmatched, no
+   * positional parameter, no option matched that the command does not give.
+   */
   @ParameterizedTest
   @MethodSource("plantServices")
   void everyPlantServiceCommandParses(String service) {
     List<String> args = COMPOSE.command(service);
+    ParseResult plant = parse(args);
 
-    assertThatCode(() -> parse(args)).as("plant %s (service %s)", String.join(" ", args), service)
-        .doesNotThrowAnyException();
+    assertThat(plant.hasSubcommand()).as("service %s names a command", service).isTrue();
+    ParseResult command = plant.subcommand();
+    assertThat(command.commandSpec().name()).as("service %s", service).isEqualTo(args.get(0));
+    assertThat(plant.matchedArgs()).as("options of plant itself").isEmpty();
+    assertThat(command.unmatched()).as("unmatched words of service %s", service).isEmpty();
+    assertThat(command.matchedPositionals()).as("positional parameters of service %s", service).isEmpty();
+    assertThat(command.hasSubcommand()).isFalse();
+
+    Map<OptionSpec, List<String>> given = new LinkedHashMap<>();
+    for (int i = 1; i < args.size(); i++) {
+      OptionSpec option = command.commandSpec().findOption(args.get(i));
+      assertThat(option).as("'%s' of service %s is an option of 'plant %s'", args.get(i), service, args.get(0)).isNotNull();
+      // The plant commands' options are flags or take one value each (arity 0 or 1).
+      List<String> values = option.arity().max() == 0 ? List.of() : List.of(args.get(++i));
+      given.merge(option, values, (a, b) -> Stream.concat(a.stream(), b.stream()).toList());
+    }
+    assertThat(command.matchedOptions()).as("options matched for service %s", service)
+        .containsExactlyInAnyOrderElementsOf(given.keySet());
+    given.forEach((option, values) -> {
+      if (!values.isEmpty()) {
+        assertThat(command.matchedOption(option.longestName()).originalStringValues())
+            .as("%s of service %s", option.longestName(), service).containsExactlyElementsOf(values);
+      }
+    });
   }
 
   /**
