@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.tools.ProducerPerformance;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -81,17 +82,7 @@ public final class ReplayVsProducerPerf {
       description = "Kafka's ProducerPerformance and replay --speed max, side by side on one embedded broker.")
   static final class Command implements Callable<Void> {
 
-    @Option(names = "--records", paramLabel = "N", description = "Records per run.")
-    int records = 2_000_000;
-
-    @Option(names = "--rounds", paramLabel = "N", description = "Rounds after the warm-up.")
-    int rounds = 3;
-
-    @Option(names = "--partitions", paramLabel = "N", description = "Partitions of every topic.")
-    int partitions = Topics.DEFAULT_TELEMETRY_PARTITIONS;
-
-    @Option(names = "--warmup", paramLabel = "N", description = "Records of the warm-up runs.")
-    int warmup = 500_000;
+    @Mixin ProducerRunOptions run;
 
     @Option(names = "--compression", paramLabel = "deflate|zstd", description = "Compression of the recording.")
     Compression compression = Compression.DEFLATE;
@@ -100,7 +91,7 @@ public final class ReplayVsProducerPerf {
     public Void call() throws Exception {
       BenchmarkSuite.printMachine();
       try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
-        new ReplayVsProducerPerf(records, rounds, partitions, warmup, compression).measure(broker);
+        new ReplayVsProducerPerf(run.records, run.rounds, run.partitions, run.warmup, compression).measure(broker);
       }
       return null;
     }

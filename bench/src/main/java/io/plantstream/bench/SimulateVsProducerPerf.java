@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.tools.ProducerPerformance;
 import picocli.CommandLine;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * The issue's throughput check, side by side in one JVM on one embedded KRaft broker: Kafka's own
@@ -71,23 +71,13 @@ public final class SimulateVsProducerPerf {
       description = "Kafka's ProducerPerformance and simulate --speed max, side by side on one embedded broker.")
   static final class Command implements Callable<Void> {
 
-    @Option(names = "--records", paramLabel = "N", description = "Records per run.")
-    int records = 2_000_000;
-
-    @Option(names = "--rounds", paramLabel = "N", description = "Rounds after the warm-up.")
-    int rounds = 3;
-
-    @Option(names = "--partitions", paramLabel = "N", description = "Partitions of every topic.")
-    int partitions = Topics.DEFAULT_TELEMETRY_PARTITIONS;
-
-    @Option(names = "--warmup", paramLabel = "N", description = "Records of the warm-up runs.")
-    int warmup = 500_000;
+    @Mixin ProducerRunOptions run;
 
     @Override
     public Void call() throws Exception {
       BenchmarkSuite.printMachine();
       try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startDefault()) {
-        new SimulateVsProducerPerf(records, rounds, partitions, warmup).measure(broker);
+        new SimulateVsProducerPerf(run.records, run.rounds, run.partitions, run.warmup).measure(broker);
       }
       return null;
     }

@@ -91,17 +91,17 @@ class BenchmarkCommandTest {
   @Test
   void producerPerfBenchmarksDefaultsAndOptions() {
     SimulateVsProducerPerf.Command simulate = parse(new SimulateVsProducerPerf.Command());
-    assertThat(List.of(simulate.records, simulate.rounds, simulate.partitions, simulate.warmup))
+    assertThat(List.of(simulate.run.records, simulate.run.rounds, simulate.run.partitions, simulate.run.warmup))
         .containsExactly(2_000_000, 3, 12, 500_000);
 
     ReplayVsProducerPerf.Command replay = parse(new ReplayVsProducerPerf.Command());
-    assertThat(List.of(replay.records, replay.rounds, replay.partitions, replay.warmup))
+    assertThat(List.of(replay.run.records, replay.run.rounds, replay.run.partitions, replay.run.warmup))
         .containsExactly(2_000_000, 3, 12, 500_000);
     assertThat(replay.compression).isEqualTo(Compression.DEFLATE);
 
     ReplayVsProducerPerf.Command given = parse(new ReplayVsProducerPerf.Command(),
         "--records", "1000", "--rounds", "1", "--partitions", "3", "--warmup", "10", "--compression", "zstd");
-    assertThat(List.of(given.records, given.rounds, given.partitions, given.warmup)).containsExactly(1000, 1, 3, 10);
+    assertThat(List.of(given.run.records, given.run.rounds, given.run.partitions, given.run.warmup)).containsExactly(1000, 1, 3, 10);
     assertThat(given.compression).isEqualTo(Compression.ZSTD);
 
     Run lz4 = execute(new ReplayVsProducerPerf.Command(), "--compression", "lz4");

@@ -3,6 +3,7 @@ package io.plantstream.producer.replay;
 import io.plantstream.avro.MachineInfo;
 import io.plantstream.avro.RecordedTelemetry;
 import io.plantstream.avro.TelemetryEvent;
+import io.plantstream.schemas.AvroSerde;
 import io.plantstream.schemas.Topic;
 import io.plantstream.schemas.Topics;
 import java.nio.charset.StandardCharsets;
@@ -128,6 +129,7 @@ public final class TelemetryRecorder {
       Map<TopicPartition, Long> end, PartitionMerge<RecordedTelemetry> merge, RecordingWriter writer) {
     Tally tally = new Tally(writer);
     Set<TopicPartition> paused = new HashSet<>();
+    AvroSerde<TelemetryEvent> telemetry = topics.telemetrySerde();
     while (true) {
       if (stopRequested) {
         drain(merge, tally);
@@ -139,7 +141,7 @@ public final class TelemetryRecorder {
       for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
         Long last = end.get(new TopicPartition(record.topic(), record.partition()));
         if (last == null || record.offset() < last) {
-          merge.add(RecordingWriter.entry(record, topics.telemetrySerde()));
+          merge.add(RecordingWriter.entry(record, telemetry));
         }
       }
       for (TopicPartition partition : partitions) {
