@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -65,27 +65,21 @@ final class Progress {
   }
 
   /**
-   * Records of transactions still open on the changelogs of {@code applicationId}: the high
-   * watermark minus the last stable offset, summed over their partitions. Above zero, a kill now
-   * leaves records behind that only an abort can settle.
+   * The transactions of {@code applicationId}'s producers that the transaction coordinator holds
+   * ONGOING: begun (records sent to some partition) and neither committing nor aborting yet. Kafka
+   * Streams names its transactional ids after the application id. Counted while the application
+   * runs, it says a kill now would cut a transaction; counted once the process is dead, it says the
+   * kill did, and those transactions can only end aborted: no producer is left to commit them.
+   * (Open offsets on the changelogs do not tell it: the stores' caches write the changelogs just
+   * before each commit, so a transaction shows there for a few milliseconds only.)
    */
-  static long inOpenTransactions(KafkaFixture kafka, String applicationId) {
+  static List<String> ongoingTransactions(KafkaFixture kafka, String applicationId) {
     try (Admin admin = Admin.create(kafka.clientConfig())) {
-      List<String> changelogs = admin.listTopics().names().get().stream()
-          .filter(name -> name.startsWith(applicationId + "-") && name.endsWith("-changelog")).toList();
-      if (changelogs.isEmpty()) {
-        return 0;
-      }
-      List<TopicPartition> partitions = admin.describeTopics(changelogs).allTopicNames().get().values().stream()
-          .flatMap(topic -> topic.partitions().stream().map(info -> new TopicPartition(topic.name(), info.partition())))
-          .toList();
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      partitions.forEach(partition -> latest.put(partition, OffsetSpec.latest()));
-      long highWatermarks = admin.listOffsets(latest).all().get().values().stream()
-          .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
-      long lastStable = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get()
-          .values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
-      return highWatermarks - lastStable;
+      ListTransactionsOptions ongoing = new ListTransactionsOptions().filterStates(List.of(TransactionState.ONGOING));
+      return admin.listTransactions(ongoing).all().get().stream()
+          .map(TransactionListing::transactionalId)
+          .filter(transactionalId -> transactionalId.startsWith(applicationId + "-"))
+          .sorted().toList();
     } catch (InterruptedException | ExecutionException e) {
       throw failed("open transactions of " + applicationId, e);
     }
