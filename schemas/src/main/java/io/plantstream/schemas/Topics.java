@@ -2,6 +2,7 @@ package io.plantstream.schemas;
 
 import io.plantstream.avro.MachineInfo;
 import io.plantstream.avro.MachineKpi;
+import io.plantstream.avro.SiteInfo;
 import io.plantstream.avro.SiteKpi;
 import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.avro.internal.MachineTimeline;
@@ -46,6 +47,8 @@ public final class Topics {
       .withDirectReader(HAND_WRITTEN_TELEMETRY_FINGERPRINT, TelemetryEventReader::read);
   /** Serde of machine metadata. */
   public static final AvroSerde<MachineInfo> MACHINE_INFO_SERDE = AvroSerde.of(MachineInfo.class);
+  /** Sites and their shift calendars on {@link #sites()}. */
+  public static final AvroSerde<SiteInfo> SITE_INFO_SERDE = AvroSerde.of(SiteInfo.class);
   /** Serde of per-machine KPI records. */
   public static final AvroSerde<MachineKpi> MACHINE_KPI_SERDE = AvroSerde.of(MachineKpi.class);
   /** Serde of per-site KPI records. */
@@ -114,7 +117,8 @@ public final class Topics {
 
   /** Every topic whose values are Avro records users read: what {@code plant topics} registers. */
   public List<Topic<String, ?>> avroTopics() {
-    return List.of(telemetry(), machines(), machineKpi1m(), siteKpi1m(), siteKpi1h(), late());
+    return List.of(telemetry(), machines(), sites(), machineKpi1m(), machineKpiDay(), siteKpi1m(), siteKpi1h(),
+        siteKpiShift(), siteKpiDay(), late());
   }
 
   /** {@code serde} as this catalogue writes it for {@code topic}: in the registry, if there is one. */
@@ -151,6 +155,11 @@ public final class Topics {
     return new Topic<>(prefix + "machines", KEYS, serde(prefix + "machines", MACHINE_INFO_SERDE));
   }
 
+  /** Sites and their shift calendars, compacted, keyed by site id. */
+  public Topic<String, SiteInfo> sites() {
+    return new Topic<>(prefix + "sites", KEYS, serde(prefix + "sites", SITE_INFO_SERDE));
+  }
+
   /** One final KPI record per machine and 1-minute window. */
   public Topic<String, MachineKpi> machineKpi1m() {
     return new Topic<>(prefix + "kpi.machine.1m", KEYS, serde(prefix + "kpi.machine.1m", MACHINE_KPI_SERDE));
@@ -164,6 +173,21 @@ public final class Topics {
   /** Site KPIs per 1-hour window, compacted; the latest record per key is authoritative. */
   public Topic<String, SiteKpi> siteKpi1h() {
     return new Topic<>(prefix + "kpi.site.1h", KEYS, serde(prefix + "kpi.site.1h", SITE_KPI_SERDE));
+  }
+
+  /** Site KPIs per shift of the site's calendar, compacted, keyed {@code siteId@shiftStart}. */
+  public Topic<String, SiteKpi> siteKpiShift() {
+    return new Topic<>(prefix + "kpi.site.shift", KEYS, serde(prefix + "kpi.site.shift", SITE_KPI_SERDE));
+  }
+
+  /** Site KPIs per local day of the site, compacted, keyed {@code siteId@localDate}. */
+  public Topic<String, SiteKpi> siteKpiDay() {
+    return new Topic<>(prefix + "kpi.site.day", KEYS, serde(prefix + "kpi.site.day", SITE_KPI_SERDE));
+  }
+
+  /** Machine KPIs and reliability (failures, MTBF, MTTR) per local day of its site, compacted, keyed {@code machineId@localDate}. */
+  public Topic<String, MachineKpi> machineKpiDay() {
+    return new Topic<>(prefix + "kpi.machine.day", KEYS, serde(prefix + "kpi.machine.day", MACHINE_KPI_SERDE));
   }
 
   /** Records that could not be processed, as received, with headers saying why. */
@@ -190,9 +214,14 @@ public final class Topics {
     return List.of(
         new TopicSpec(telemetry().name(), telemetryPartitions, week, "input events, keyed by machine id"),
         new TopicSpec(machines().name(), 1, compacted, "machine metadata, keyed by machine id"),
+        new TopicSpec(sites().name(), 1, compacted, "sites and their shift calendars, keyed by site id"),
         new TopicSpec(machineKpi1m().name(), telemetryPartitions, week, "final KPIs per machine and minute"),
+        new TopicSpec(machineKpiDay().name(), telemetryPartitions, compacted,
+            "KPIs and reliability per machine and local day, latest per key"),
         new TopicSpec(siteKpi1m().name(), 6, compacted, "KPIs per site and minute, latest per key"),
         new TopicSpec(siteKpi1h().name(), 6, compacted, "KPIs per site and hour, latest per key"),
+        new TopicSpec(siteKpiShift().name(), 6, compacted, "KPIs per site and shift, latest per key"),
+        new TopicSpec(siteKpiDay().name(), 6, compacted, "KPIs per site and local day, latest per key"),
         new TopicSpec(dlq().name(), 1, week, "records that could not be processed, with the reason"),
         new TopicSpec(late().name(), 3, week, "events that arrived after their window closed"));
   }

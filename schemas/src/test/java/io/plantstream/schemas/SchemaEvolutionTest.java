@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.plantstream.avro.MachineInfo;
 import io.plantstream.avro.MachineKpi;
 import io.plantstream.avro.RecordedTelemetry;
+import io.plantstream.avro.SiteInfo;
 import io.plantstream.avro.SiteKpi;
 import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.avro.internal.MachineTimeline;
@@ -40,7 +41,7 @@ class SchemaEvolutionTest {
 
   @ParameterizedTest
   @ValueSource(classes = {TelemetryEvent.class, MachineInfo.class, MachineKpi.class, SiteKpi.class,
-      MachineTimeline.class, SiteInput.class, RecordedTelemetry.class})
+      MachineTimeline.class, SiteInput.class, RecordedTelemetry.class, SiteInfo.class})
   void newestReleaseIsTheCurrentSchema(Class<?> type) throws Exception {
     Schema current = (Schema) type.getMethod("getClassSchema").invoke(null);
     List<Schema> released = SchemaHistory.released(current.getName());
@@ -52,7 +53,7 @@ class SchemaEvolutionTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"TelemetryEvent", "MachineInfo", "MachineKpi", "SiteKpi", "MachineTimeline",
+  @ValueSource(strings = {"TelemetryEvent", "MachineInfo", "SiteInfo", "MachineKpi", "SiteKpi", "MachineTimeline",
       "SiteInput", "RecordedTelemetry"})
   void everyReleasedVersionReadsEveryOther(String record) {
     List<Schema> released = SchemaHistory.released(record);

@@ -58,6 +58,10 @@ public final class KpiTopology {
   public static final String SITE_1M_STORE = "site-kpi-1m-store";
   /** Site aggregates of 1-hour windows. */
   public static final String SITE_1H_STORE = "site-kpi-1h-store";
+  /** Site aggregates of the shifts of each site's calendar. */
+  public static final String SITE_SHIFT_STORE = "site-kpi-shift-store";
+  /** Site aggregates of each site's local days. */
+  public static final String SITE_DAY_STORE = "site-kpi-day-store";
 
   // The names of the nodes that code outside the topology depends on (the metrics read Kafka
   // Streams' per-node metrics by them); KpiTopologyDescriptionTest pins every name of the topology.
