@@ -5,6 +5,7 @@ import io.plantstream.avro.MachineKpi;
 import io.plantstream.avro.SiteInfo;
 import io.plantstream.avro.SiteKpi;
 import io.plantstream.avro.TelemetryEvent;
+import io.plantstream.avro.internal.MachineCalendarWindow;
 import io.plantstream.avro.internal.MachineTimeline;
 import io.plantstream.avro.internal.SiteInput;
 import java.util.List;
@@ -58,6 +59,8 @@ public final class Topics {
   public static final AvroSerde<MachineTimeline> TIMELINE_SERDE = AvroSerde.of(MachineTimeline.class);
   /** Serde of the KPI topology's site repartition topics: machine windows and partition marks. */
   public static final AvroSerde<SiteInput> SITE_INPUT_SERDE = AvroSerde.of(SiteInput.class);
+  /** A machine's open shift or day window in the KPI topology's store. */
+  public static final AvroSerde<MachineCalendarWindow> CALENDAR_WINDOW_SERDE = AvroSerde.of(MachineCalendarWindow.class);
 
   /** Topic config saying who stamps records: the producer (CreateTime) or the broker. */
   public static final String TIMESTAMP_TYPE = "message.timestamp.type";

@@ -8,6 +8,7 @@ import io.plantstream.avro.RecordedTelemetry;
 import io.plantstream.avro.SiteInfo;
 import io.plantstream.avro.SiteKpi;
 import io.plantstream.avro.TelemetryEvent;
+import io.plantstream.avro.internal.MachineCalendarWindow;
 import io.plantstream.avro.internal.MachineTimeline;
 import io.plantstream.avro.internal.SiteInput;
 import java.io.ByteArrayOutputStream;
@@ -41,7 +42,8 @@ class SchemaEvolutionTest {
 
   @ParameterizedTest
   @ValueSource(classes = {TelemetryEvent.class, MachineInfo.class, MachineKpi.class, SiteKpi.class,
-      MachineTimeline.class, SiteInput.class, RecordedTelemetry.class, SiteInfo.class})
+      MachineTimeline.class, SiteInput.class, RecordedTelemetry.class, SiteInfo.class,
+      MachineCalendarWindow.class})
   void newestReleaseIsTheCurrentSchema(Class<?> type) throws Exception {
     Schema current = (Schema) type.getMethod("getClassSchema").invoke(null);
     List<Schema> released = SchemaHistory.released(current.getName());
@@ -54,7 +56,7 @@ class SchemaEvolutionTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"TelemetryEvent", "MachineInfo", "SiteInfo", "MachineKpi", "SiteKpi", "MachineTimeline",
-      "SiteInput", "RecordedTelemetry"})
+      "SiteInput", "RecordedTelemetry", "MachineCalendarWindow"})
   void everyReleasedVersionReadsEveryOther(String record) {
     List<Schema> released = SchemaHistory.released(record);
     for (Schema reader : released) {

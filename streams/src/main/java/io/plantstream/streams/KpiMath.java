@@ -6,6 +6,8 @@ import io.plantstream.avro.SiteKpi;
 import io.plantstream.avro.StateMillis;
 import io.plantstream.avro.internal.WindowAccumulator;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The KPI formulas of docs/kpi-rules.md, in one place: ratios are always computed from summed numerators and
@@ -14,6 +16,58 @@ import java.time.Instant;
 public final class KpiMath {
 
   private KpiMath() {}
+
+  /** The reason or defect code of an event that gave none. */
+  public static final String UNSPECIFIED = "UNSPECIFIED";
+  /** The name of the state of time no event accounts for, in {@code stateReasonMillis} keys. */
+  public static final String UNKNOWN = "UNKNOWN";
+
+  /** The key of {@code stateReasonMillis}: {@code STATE/REASON}; a null state is UNKNOWN, a null reason UNSPECIFIED. */
+  public static String stateReason(EquipmentState state, String reason) {
+    return (state == null ? UNKNOWN : state.name()) + '/' + (state == null ? UNSPECIFIED : codeOrUnspecified(reason));
+  }
+
+  /** {@code code}, or {@value #UNSPECIFIED} when it is null. */
+  public static String codeOrUnspecified(String code) {
+    return code == null ? UNSPECIFIED : code;
+  }
+
+  /** Adds {@code amount} to {@code key}'s count, removing the entry when it comes to zero. */
+  public static void addCount(Map<String, Long> counts, String key, long amount) {
+    if (amount != 0) {
+      counts.merge(key, amount, (a, b) -> a + b == 0 ? null : a + b);
+    }
+  }
+
+  /** Adds every count of {@code source} to {@code target}, {@code sign} times (1 to add, -1 to take out). */
+  public static void addCounts(Map<String, Long> target, Map<String, Long> source, int sign) {
+    source.forEach((key, amount) -> addCount(target, key, sign * amount));
+  }
+
+  /** An empty open window {@code [start, end)}. */
+  public static WindowAccumulator emptyWindow(long start, long end) {
+    return new WindowAccumulator(start, end, zeroStates(), 0L, 0L, new HashMap<>(), new HashMap<>(), 0);
+  }
+
+  /** Adds every sum of a closed window to a larger one that contains it. */
+  public static void addWindow(WindowAccumulator target, WindowAccumulator window) {
+    addAll(target.getStateMillis(), window.getStateMillis());
+    target.setUnitsTotal(target.getUnitsTotal() + window.getUnitsTotal());
+    target.setUnitsGood(target.getUnitsGood() + window.getUnitsGood());
+    addCounts(target.getStateReasonMillis(), window.getStateReasonMillis(), 1);
+    addCounts(target.getDefectUnits(), window.getDefectUnits(), 1);
+    target.setFailures(target.getFailures() + window.getFailures());
+  }
+
+  /** Adds every sum of a machine's closed 1-minute window to a larger window of that machine. */
+  public static void addMinute(WindowAccumulator target, MachineKpi minute) {
+    addAll(target.getStateMillis(), minute.getStateMillis());
+    target.setUnitsTotal(target.getUnitsTotal() + minute.getUnitsTotal());
+    target.setUnitsGood(target.getUnitsGood() + minute.getUnitsGood());
+    addCounts(target.getStateReasonMillis(), minute.getStateReasonMillis(), 1);
+    addCounts(target.getDefectUnits(), minute.getDefectUnits(), 1);
+    target.setFailures(target.getFailures() + minute.getFailures());
+  }
 
   /** An all-zero state breakdown. */
   public static StateMillis zeroStates() {
@@ -96,6 +150,9 @@ public final class KpiMath {
         .setPerformance(performance)
         .setQuality(quality)
         .setOee(product(availability, performance, quality))
+        .setStateReasonMillis(new HashMap<>(window.getStateReasonMillis()))
+        .setDefectUnits(new HashMap<>(window.getDefectUnits()))
+        .setFailures(window.getFailures())
         .setRevision(1)
         .setFinal$(true)
         .build();
@@ -115,6 +172,9 @@ public final class KpiMath {
         .setOutput(0L)
         .setOutputPerHour(0.0)
         .setMachinesReporting(0)
+        .setStateReasonMillis(new HashMap<>())
+        .setDefectUnits(new HashMap<>())
+        .setFailures(0)
         .setRevision(0)
         .setFinal$(false)
         .build();
@@ -130,6 +190,9 @@ public final class KpiMath {
       site.setOeeProductiveMillis(site.getOeeProductiveMillis() + machine.getStateMillis().getProductive());
     }
     site.setMachinesReporting(site.getMachinesReporting() + 1);
+    addCounts(site.getStateReasonMillis(), machine.getStateReasonMillis(), 1);
+    addCounts(site.getDefectUnits(), machine.getDefectUnits(), 1);
+    site.setFailures(site.getFailures() + machine.getFailures());
     recomputeSite(site);
   }
 
@@ -151,6 +214,9 @@ public final class KpiMath {
       site.setOeeProductiveMillis(site.getOeeProductiveMillis() - m.getProductive());
     }
     site.setMachinesReporting(site.getMachinesReporting() - 1);
+    addCounts(site.getStateReasonMillis(), machine.getStateReasonMillis(), -1);
+    addCounts(site.getDefectUnits(), machine.getDefectUnits(), -1);
+    site.setFailures(site.getFailures() - machine.getFailures());
     recomputeSite(site);
   }
 

@@ -2,6 +2,7 @@ package io.plantstream.streams;
 
 import io.plantstream.avro.MachineInfo;
 import io.plantstream.avro.MachineKpi;
+import io.plantstream.avro.SiteInfo;
 import io.plantstream.avro.SiteKpi;
 import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.avro.internal.SiteInput;
@@ -9,6 +10,7 @@ import io.plantstream.schemas.KpiKeys;
 import io.plantstream.schemas.Topic;
 import io.plantstream.schemas.Topics;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
@@ -32,6 +34,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * plant.machines  ──► global store machines-store (site, line, ideal cycle time of each machine)
+ * plant.sites     ──► global store sites-store (time zone and shift calendar of each site)
  * plant.telemetry ──► machine-timeline (MachineTimelineProcessor; stores machine-timeline-store,
  *   (key machine)      machine-pending-events-store, machine-held-events-store, partition-clock-store,
  *                      machine-kpi-revision-store)
@@ -41,8 +44,14 @@ import org.apache.kafka.streams.state.Stores;
  *                       │                         └─┐
  *                       ├─ partition marks ─────────┼─ repartition site-input-1m (by site; marks to all)
  *                       │                           │  ► site-kpi-1m (SiteKpiProcessor) ► plant.kpi.site.1m
- *                       └─ machine window, 1 h ─────┴─ repartition site-input-1h (by site; marks to all)
- *                                                      ► site-kpi-1h (SiteKpiProcessor) ► plant.kpi.site.1h
+ *                       ├─ machine window, 1 h ─────┴─ repartition site-input-1h (by site; marks to all)
+ *                       │                              ► site-kpi-1h (SiteKpiProcessor) ► plant.kpi.site.1h
+ *                       └─ machine minutes and marks ► machine-calendar (MachineCalendarProcessor;
+ *                            store machine-calendar-store)
+ *                             ├─ machine day ─┬──────────────────────────────────────► plant.kpi.machine.day
+ *                             │               └─ repartition site-input-day ► site-kpi-day ► plant.kpi.site.day
+ *                             ├─ machine shift ─ repartition site-input-shift ► site-kpi-shift ► plant.kpi.site.shift
+ *                             └─ marks, behind the windows they closed, to both repartitions
  * </pre>
  *
  * Keys of the KPI topics are {@code id@windowStart} ({@link KpiKeys}). Every stateful operator and
@@ -86,6 +95,20 @@ public final class KpiTopology {
   public static final String SITE_KPI_1M_SINK = SITE_KPI_1M + "-sink";
   /** The sink of site KPIs of 1-hour windows. */
   public static final String SITE_KPI_1H_SINK = SITE_KPI_1H + "-sink";
+  /** The global store's source of sites and their calendars. */
+  public static final String SITES_SOURCE = "sites-source";
+  /** The processor of the machines' shift and day windows ({@link MachineCalendarProcessor}). */
+  public static final String MACHINE_CALENDAR = "machine-calendar";
+  /** The sink of machine KPIs and reliability of local days. */
+  public static final String MACHINE_KPI_DAY_SINK = "machine-kpi-day-sink";
+  /** The site aggregation of shifts ({@link SiteKpiProcessor}). */
+  public static final String SITE_KPI_SHIFT = "site-kpi-shift";
+  /** The site aggregation of local days ({@link SiteKpiProcessor}). */
+  public static final String SITE_KPI_DAY = "site-kpi-day";
+  /** The sink of site KPIs of shifts. */
+  public static final String SITE_KPI_SHIFT_SINK = SITE_KPI_SHIFT + "-sink";
+  /** The sink of site KPIs of local days. */
+  public static final String SITE_KPI_DAY_SINK = SITE_KPI_DAY + "-sink";
 
   /**
    * A sink node that writes KPI records.
@@ -118,12 +141,18 @@ public final class KpiTopology {
 
   private KpiTopology() {}
 
-  /** The sinks of KPI records over {@code topics}: machine minutes, site minutes, site hours. */
+  /**
+   * The sinks of KPI records over {@code topics}: machine minutes, site minutes, site hours, machine
+   * days, site shifts, site days.
+   */
   public static List<KpiSink> kpiSinks(Topics topics) {
     return List.of(
         new KpiSink(MACHINE_KPI_1M_SINK, topics.machineKpi1m().name(), KpiWindow.MINUTE),
         new KpiSink(SITE_KPI_1M_SINK, topics.siteKpi1m().name(), KpiWindow.MINUTE),
-        new KpiSink(SITE_KPI_1H_SINK, topics.siteKpi1h().name(), KpiWindow.HOUR));
+        new KpiSink(SITE_KPI_1H_SINK, topics.siteKpi1h().name(), KpiWindow.HOUR),
+        new KpiSink(MACHINE_KPI_DAY_SINK, topics.machineKpiDay().name(), KpiWindow.DAY),
+        new KpiSink(SITE_KPI_SHIFT_SINK, topics.siteKpiShift().name(), KpiWindow.SHIFT),
+        new KpiSink(SITE_KPI_DAY_SINK, topics.siteKpiDay().name(), KpiWindow.DAY));
   }
 
   /**
@@ -162,7 +191,9 @@ public final class KpiTopology {
     builder.addStateStore(inMemory(MachineTimelineProcessor.CLOCK_STORE, Serdes.String(), Serdes.Long())
         .withCachingEnabled());
     builder.addStateStore(inMemory(MachineTimelineProcessor.REVISION_STORE, Serdes.String(), Serdes.Integer()));
-    for (String site : new String[] {SITE_1M_STORE, SITE_1H_STORE}) {
+    builder.addStateStore(inMemory(MachineCalendarProcessor.STORE, Serdes.String(), Topics.CALENDAR_WINDOW_SERDE)
+        .withCachingEnabled());
+    for (String site : new String[] {SITE_1M_STORE, SITE_1H_STORE, SITE_SHIFT_STORE, SITE_DAY_STORE}) {
       builder.addStateStore(inMemory(site, Serdes.String(), Topics.SITE_KPI_SERDE).withCachingEnabled());
       builder.addStateStore(persistent(site + SiteKpiProcessor.PARTS_SUFFIX, Topics.MACHINE_KPI_SERDE));
       builder.addStateStore(inMemory(site + SiteKpiProcessor.MARKS_SUFFIX, Serdes.String(), Serdes.Long())
@@ -219,6 +250,40 @@ public final class KpiTopology {
         config, telemetryPartitions);
     siteKpis(hours, partitionMarks, KpiWindow.HOUR, SITE_KPI_1H, SITE_KPI_1H_SINK, topics.siteKpi1h(),
         config, telemetryPartitions);
+
+    // Shifts and days: each machine's final minutes summed per window of its site's calendar in the
+    // partition's task, closed by the marks, which go on behind the windows they closed.
+    Map<String, KStream<String, TimelineOutput>> calendar = outputs.get("timeline-minute")
+        .merge(partitionMarks, Named.as("machine-calendar-input"))
+        .process(MachineCalendarProcessor::new, Named.as(MACHINE_CALENDAR), MachineCalendarProcessor.STORE)
+        .split(Named.as("calendar-"))
+        .branch((machine, out) -> out instanceof TimelineOutput.Mark, Branched.as("mark"))
+        .branch((machine, out) -> ((TimelineOutput.ClosedWindow) out).kpi().getShift() != null, Branched.as("shift"))
+        .defaultBranch(Branched.as("day"));
+    KStream<String, TimelineOutput> calendarMarks = calendar.get("calendar-mark");
+    KStream<String, MachineKpi> shifts = calendar.get("calendar-shift")
+        .mapValues(out -> ((TimelineOutput.ClosedWindow) out).kpi(), Named.as("as-machine-kpi-shift"));
+    KStream<String, MachineKpi> days = calendar.get("calendar-day")
+        .mapValues(out -> ((TimelineOutput.ClosedWindow) out).kpi(), Named.as("as-machine-kpi-day"));
+    Topic<String, MachineKpi> machineDays = topics.machineKpiDay();
+    days
+        .selectKey((machine, kpi) -> KpiKeys.ofDate(machine, LocalDate.parse(kpi.getLocalDate())),
+            Named.as("machine-kpi-day-key"))
+        .to(machineDays.name(), Produced.with(machineDays.keySerde(), machineDays.valueSerde())
+            .withName(MACHINE_KPI_DAY_SINK));
+    siteKpis(shifts, calendarMarks, KpiWindow.SHIFT, SITE_KPI_SHIFT, SITE_KPI_SHIFT_SINK, topics.siteKpiShift(),
+        config, telemetryPartitions);
+    siteKpis(days, calendarMarks, KpiWindow.DAY, SITE_KPI_DAY, SITE_KPI_DAY_SINK, topics.siteKpiDay(),
+        config, telemetryPartitions);
+
+    // Added last, so that the sub-topologies (and the task ids) of the topology before it stay as they were.
+    Topic<String, SiteInfo> sites = topics.sites();
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SiteDirectory.STORE),
+            sites.keySerde(), sites.valueSerde()).withLoggingDisabled(),
+        sites.name(),
+        Consumed.with(sites.keySerde(), sites.valueSerde()).withName(SITES_SOURCE),
+        SiteDirectory.Updater::new);
   }
 
   /**

@@ -97,9 +97,10 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
   static final String LAYOUT = "state-layout";
   /**
    * The layout of the state this version writes. Version 1 (no key) held whole events for
-   * de-duplication; a task that finds state of another layout refuses it rather than misreading it.
+   * de-duplication; version 3's pending events carried no reason or defect code. A task that finds
+   * state of another layout refuses it rather than misreading it.
    */
-  static final long STATE_LAYOUT = 3;
+  static final long STATE_LAYOUT = 4;
 
   private final KpiConfig config;
   private final AvroSerde<TelemetryEvent> telemetry;
@@ -360,7 +361,7 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
       MachineTimeline timeline = timelines.computeIfAbsent(machine.machineId(),
           id -> newTimeline(id, machine.time(0)));
       for (int i = 0; i < count; i++) {
-        timelineMath.apply(timeline, machine.time(i), machine.kind(i), machine.state(i));
+        timelineMath.apply(timeline, machine.time(i), machine.kind(i), machine.state(i), machine.code(i));
       }
       pending.drop(machine, count);
     }
@@ -441,7 +442,7 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
         continue;
       }
       for (int i = 0; waiting != null && i < waiting.size(); i++) {
-        timelineMath.apply(timeline, waiting.time(i), waiting.kind(i), waiting.state(i));
+        timelineMath.apply(timeline, waiting.time(i), waiting.kind(i), waiting.state(i), waiting.code(i));
       }
       timelineMath.account(timeline, Math.max(timeline.getAccountedUntil(), streamTime));
       Long idealCycle = machines.idealCycleMillis(id);

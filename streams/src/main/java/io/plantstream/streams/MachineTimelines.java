@@ -13,8 +13,11 @@ import java.util.List;
  *
  * <p>From its first event on, a machine is in the state of its latest state change or heartbeat;
  * time more than staleAfter after its latest event is UNKNOWN, time more than forgetAfter after it
- * is not counted, and a forgotten machine that speaks again starts over in UNKNOWN. Events must be
- * applied in (event time, offset) order; {@link #close} ends every window a close boundary passes.
+ * is not counted, and a forgotten machine that speaks again starts over in UNKNOWN. Each span of time
+ * is also attributed to the reason its state was entered with, and each entry into UNSCHEDULED_DOWN
+ * from another known state counts as a failure in the minute of its event (docs/kpi-rules.md,
+ * "Losses by reason"). Events must be applied in (event time, offset) order; {@link #close} ends
+ * every window a close boundary passes.
  */
 final class MachineTimelines {
 
@@ -33,6 +36,7 @@ final class MachineTimelines {
         .setSiteId(siteId)
         .setLineId(lineId)
         .setState(null)
+        .setReason(null)
         .setAccountedUntil(firstTime)
         .setLastEventTime(firstTime)
         .setMinutes(new ArrayList<>())
@@ -55,20 +59,37 @@ final class MachineTimelines {
   /**
    * Applies one event: the time up to it is attributed, then the machine is alive at its time and,
    * for a state change or heartbeat, in {@code state}; a unit completion counts in its minute.
+   * {@code code} is a state change's reason or a failed unit's defect code, null for none.
    */
-  void apply(MachineTimeline timeline, long time, PendingEvents.Kind kind, EquipmentState state) {
+  void apply(MachineTimeline timeline, long time, PendingEvents.Kind kind, EquipmentState state, String code) {
     account(timeline, time);
     if (time >= forgetAt(timeline)) {
-      timeline.setState(null); // a forgotten machine that speaks again: its old state is no longer known
+      // A forgotten machine that speaks again: its old state is no longer known.
+      timeline.setState(null);
+      timeline.setReason(null);
     }
     timeline.setLastEventTime(Math.max(timeline.getLastEventTime(), time));
     switch (kind) {
-      case STATE, HEARTBEAT -> timeline.setState(state);
+      case STATE, HEARTBEAT -> {
+        EquipmentState known = timeline.getState();
+        if (state == EquipmentState.UNSCHEDULED_DOWN && known != null && known != EquipmentState.UNSCHEDULED_DOWN) {
+          WindowAccumulator minute = window(timeline.getMinutes(), time, KpiConfig.MINUTE);
+          minute.setFailures(minute.getFailures() + 1);
+        }
+        if (kind == PendingEvents.Kind.STATE) {
+          timeline.setReason(code);
+        } else if (state != known) {
+          timeline.setReason(null); // a heartbeat that changes the state says nothing of why
+        }
+        timeline.setState(state);
+      }
       case UNIT_PASS, UNIT_FAIL -> {
         WindowAccumulator minute = window(timeline.getMinutes(), time, KpiConfig.MINUTE);
         minute.setUnitsTotal(minute.getUnitsTotal() + 1);
         if (kind == PendingEvents.Kind.UNIT_PASS) {
           minute.setUnitsGood(minute.getUnitsGood() + 1);
+        } else {
+          KpiMath.addCount(minute.getDefectUnits(), KpiMath.codeOrUnspecified(code), 1);
         }
       }
       case SENSOR -> {
@@ -85,8 +106,8 @@ final class MachineTimelines {
     }
     long staleAt = timeline.getLastEventTime() + staleAfter;
     long forgetAt = forgetAt(timeline);
-    addSpan(timeline, from, Math.min(until, staleAt), timeline.getState());
-    addSpan(timeline, Math.max(from, staleAt), Math.min(until, forgetAt), null);
+    addSpan(timeline, from, Math.min(until, staleAt), timeline.getState(), timeline.getReason());
+    addSpan(timeline, Math.max(from, staleAt), Math.min(until, forgetAt), null, null);
     timeline.setAccountedUntil(until);
   }
 
@@ -104,9 +125,7 @@ final class MachineTimelines {
       }
       closed.add(minute);
       WindowAccumulator hour = window(timeline.getHours(), minute.getStart(), KpiConfig.HOUR);
-      KpiMath.addAll(hour.getStateMillis(), minute.getStateMillis());
-      hour.setUnitsTotal(hour.getUnitsTotal() + minute.getUnitsTotal());
-      hour.setUnitsGood(hour.getUnitsGood() + minute.getUnitsGood());
+      KpiMath.addWindow(hour, minute);
       it.remove();
     }
     for (Iterator<WindowAccumulator> it = timeline.getHours().iterator(); it.hasNext(); ) {
@@ -130,12 +149,17 @@ final class MachineTimelines {
     return timeline.getLastEventTime() + forgetAfter;
   }
 
-  private static void addSpan(MachineTimeline timeline, long from, long to, EquipmentState state) {
+  private static void addSpan(MachineTimeline timeline, long from, long to, EquipmentState state, String reason) {
+    if (from >= to) {
+      return;
+    }
+    String stateReason = KpiMath.stateReason(state, reason);
     long at = from;
     while (at < to) {
       WindowAccumulator minute = window(timeline.getMinutes(), at, KpiConfig.MINUTE);
       long pieceEnd = Math.min(to, minute.getEnd());
       KpiMath.add(minute.getStateMillis(), state, pieceEnd - at);
+      KpiMath.addCount(minute.getStateReasonMillis(), stateReason, pieceEnd - at);
       at = pieceEnd;
     }
   }
@@ -151,7 +175,7 @@ final class MachineTimelines {
     if (index > 0 && windows.get(index - 1).getStart() == start) {
       return windows.get(index - 1);
     }
-    WindowAccumulator created = new WindowAccumulator(start, start + size, KpiMath.zeroStates(), 0L, 0L);
+    WindowAccumulator created = KpiMath.emptyWindow(start, start + size);
     windows.add(index, created);
     return created;
   }

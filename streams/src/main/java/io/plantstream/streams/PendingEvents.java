@@ -25,9 +25,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * they had come in order. They also catch duplicates: a copy of an accepted event has its machine
  * and event time, so it is either late or finds its original here.
  *
- * <p>Only what can still change a KPI is kept, 28 bytes and the machine id an event: its time and offset, what
- * it does to the timeline ({@link Kind}: a sensor reading matters only through its time) and a
- * 64-bit hash of its id, in segments of {@value #SEGMENT} consecutive offsets. The segment of the
+ * <p>Only what can still change a KPI is kept, 30 bytes, the machine id and a reason or defect code an
+ * event: its time and offset, what it does to the timeline ({@link Kind}: a sensor reading matters
+ * only through its time), the reason code of a state change or the defect code of a failed unit,
+ * and a 64-bit hash of its id, in segments of {@value #SEGMENT} consecutive offsets. The segment of the
  * newest offset is open: it lives under one key of {@value MachineTimelineProcessor#PENDING_OPEN_STORE},
  * rewritten with each event, which the store's cache writes to the changelog once per commit. Once a
  * later segment opens it moves to {@value MachineTimelineProcessor#PENDING_STORE}, written once, and
@@ -73,9 +74,14 @@ final class PendingEvents {
   /** Consecutive offsets per segment. */
   static final int SEGMENT = 64;
   /**
-   * An entry's bytes before its machine id: offset, kind, state, id hash, time and the id's length.
+   * An entry's bytes besides its machine id and code: offset, kind, state, id hash, time, the id's
+   * length, then (after the id) the code's length.
    */
-  private static final int ENTRY_BYTES = 8 + 1 + 1 + 8 + 8 + 2;
+  private static final int ENTRY_BYTES = 8 + 1 + 1 + 8 + 8 + 2 + 2;
+  /** Longer codes count as none: a code is a short identifier, and an entry keeps its length in two bytes. */
+  static final int MAX_CODE_CHARS = 64;
+  /** The few distinct codes, shared by every pending event that carries one. */
+  private final Map<String, String> internedCodes = new HashMap<>();
   /** The open store's one key. */
   private static final String OPEN = "open";
 
@@ -140,8 +146,11 @@ final class PendingEvents {
       long time = entries.getLong();
       byte[] machineId = new byte[entries.getShort()];
       entries.get(machineId);
+      byte[] code = new byte[entries.getShort()];
+      entries.get(code);
       if (appliedBefore == null || time >= appliedBefore) {
-        machine(new String(machineId, StandardCharsets.UTF_8)).insert(time, offset, kind, state, idHash);
+        machine(new String(machineId, StandardCharsets.UTF_8)).insert(time, offset, kind, state, idHash,
+            code.length == 0 ? null : intern(new String(code, StandardCharsets.UTF_8)));
         pending++;
       }
     }
@@ -165,9 +174,11 @@ final class PendingEvents {
     List<Long> offsets = new ArrayList<>();
     while (entries.hasRemaining()) {
       offsets.add(entries.getLong());
-      entries.position(entries.position() + ENTRY_BYTES - 8 - 2);
+      entries.position(entries.position() + ENTRY_BYTES - 8 - 2 - 2);
       int machineIdLength = entries.getShort();
       entries.position(entries.position() + machineIdLength);
+      int codeLength = entries.getShort();
+      entries.position(entries.position() + codeLength);
     }
     return offsets;
   }
@@ -186,7 +197,9 @@ final class PendingEvents {
         : event.getPayload() instanceof Heartbeat heartbeat ? heartbeat.getState() : null;
     byte stateCode = state == null ? NO_STATE : (byte) state.ordinal();
     byte[] machineId = event.getMachineId().getBytes(StandardCharsets.UTF_8);
-    int entryLength = ENTRY_BYTES + machineId.length;
+    String code = codeOf(event);
+    byte[] codeBytes = code == null ? new byte[0] : code.getBytes(StandardCharsets.UTF_8);
+    int entryLength = ENTRY_BYTES + machineId.length + codeBytes.length;
     long segment = Math.floorDiv(offset, SEGMENT);
     if (segment >= openSegment) {
       if (segment > openSegment) {
@@ -198,7 +211,7 @@ final class PendingEvents {
       if (openLength + entryLength > open.length) {
         open = Arrays.copyOf(open, Math.max(open.length * 2, openLength + entryLength));
       }
-      writeEntry(open, openLength, offset, kind, stateCode, idHash, time, machineId);
+      writeEntry(open, openLength, offset, kind, stateCode, idHash, time, machineId, codeBytes);
       openLength += entryLength;
       openStore.put(OPEN, Arrays.copyOf(open, openLength));
     } else {
@@ -206,18 +219,34 @@ final class PendingEvents {
       byte[] before = closed.get(segment);
       int at = before == null ? 0 : before.length;
       byte[] grown = before == null ? new byte[entryLength] : Arrays.copyOf(before, at + entryLength);
-      writeEntry(grown, at, offset, kind, stateCode, idHash, time, machineId);
+      writeEntry(grown, at, offset, kind, stateCode, idHash, time, machineId, codeBytes);
       closed.put(segment, grown);
     }
     live.computeIfAbsent(segment, key -> new int[1])[0]++;
-    machine(event.getMachineId()).insert(time, offset, kind, stateCode, idHash);
+    machine(event.getMachineId()).insert(time, offset, kind, stateCode, idHash, code == null ? null : intern(code));
+  }
+
+  /**
+   * The code an event carries for the timeline: a state change's reason, a failed unit's defect
+   * code; null for none (or an empty one, or one too long to be a code).
+   */
+  private static String codeOf(TelemetryEvent event) {
+    String code = event.getPayload() instanceof StateChange change ? change.getReason()
+        : event.getPayload() instanceof UnitCompleted unit && unit.getOutcome() == UnitOutcome.FAIL
+            ? unit.getDefectCode() : null;
+    return code == null || code.isEmpty() || code.length() > MAX_CODE_CHARS ? null : code;
+  }
+
+  private String intern(String code) {
+    return internedCodes.computeIfAbsent(code, c -> c);
   }
 
   /** Writes one event's entry into {@code target} at {@code at}: the layout {@link #load} reads. */
   private static void writeEntry(byte[] target, int at, long offset, Kind kind, byte state, long idHash, long time,
-      byte[] machineId) {
-    ByteBuffer.wrap(target, at, ENTRY_BYTES + machineId.length).putLong(offset).put((byte) kind.ordinal())
-        .put(state).putLong(idHash).putLong(time).putShort((short) machineId.length).put(machineId);
+      byte[] machineId, byte[] code) {
+    ByteBuffer.wrap(target, at, ENTRY_BYTES + machineId.length + code.length).putLong(offset)
+        .put((byte) kind.ordinal()).put(state).putLong(idHash).putLong(time).putShort((short) machineId.length)
+        .put(machineId).putShort((short) code.length).put(code);
   }
 
   /** Moves the open segment to the store of complete ones, unless nothing in it is pending any more. */
@@ -326,6 +355,7 @@ final class PendingEvents {
     private long[] idHashes = new long[INITIAL];
     private byte[] kinds = new byte[INITIAL];
     private byte[] states = new byte[INITIAL];
+    private String[] codes = new String[INITIAL];
     private int size;
     private long newestAccepted = Long.MIN_VALUE;
 
@@ -358,6 +388,11 @@ final class PendingEvents {
       return states[i] == NO_STATE ? null : STATES[states[i]];
     }
 
+    /** The reason or defect code of the {@code i}th pending event, or null if it carries none. */
+    String code(int i) {
+      return codes[i];
+    }
+
     /** How many pending events are stamped before {@code time}. */
     int countBefore(long time) {
       int low = 0;
@@ -382,7 +417,7 @@ final class PendingEvents {
       return false;
     }
 
-    void insert(long time, long offset, Kind kind, byte state, long idHash) {
+    void insert(long time, long offset, Kind kind, byte state, long idHash, String code) {
       if (size == times.length) {
         grow(size * 2);
       }
@@ -398,12 +433,14 @@ final class PendingEvents {
         System.arraycopy(idHashes, at, idHashes, at + 1, moved);
         System.arraycopy(kinds, at, kinds, at + 1, moved);
         System.arraycopy(states, at, states, at + 1, moved);
+        System.arraycopy(codes, at, codes, at + 1, moved);
       }
       times[at] = time;
       offsets[at] = offset;
       idHashes[at] = idHash;
       kinds[at] = (byte) kind.ordinal();
       states[at] = state;
+      codes[at] = code;
       size++;
       newestAccepted = Math.max(newestAccepted, time);
     }
@@ -415,6 +452,8 @@ final class PendingEvents {
       System.arraycopy(idHashes, count, idHashes, 0, left);
       System.arraycopy(kinds, count, kinds, 0, left);
       System.arraycopy(states, count, states, 0, left);
+      System.arraycopy(codes, count, codes, 0, left);
+      Arrays.fill(codes, left, size, null);
       size = left;
       // A burst must not pin its arrays for good: memory follows what is pending now.
       if (times.length > 4 * INITIAL && size < times.length / 4) {
@@ -428,6 +467,7 @@ final class PendingEvents {
       idHashes = Arrays.copyOf(idHashes, capacity);
       kinds = Arrays.copyOf(kinds, capacity);
       states = Arrays.copyOf(states, capacity);
+      codes = Arrays.copyOf(codes, capacity);
     }
   }
 }

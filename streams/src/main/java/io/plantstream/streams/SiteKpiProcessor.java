@@ -6,6 +6,7 @@ import io.plantstream.avro.internal.PartitionMark;
 import io.plantstream.avro.internal.SiteInput;
 import io.plantstream.schemas.KpiKeys;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -26,8 +27,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Sums machine windows into site windows of one size and publishes each site window once it is
- * final.
+ * Sums machine windows into site windows of one kind (1 minute, 1 hour, shift or day) and publishes
+ * each site window once it is final.
  *
  * <p>Input ({@link SiteInput} on a site repartition topic): the closed machine windows keyed
  * {@code siteId@windowStart}, and every telemetry partition's {@link PartitionMark}s, which reach
@@ -165,7 +166,7 @@ public final class SiteKpiProcessor implements Processor<String, SiteInput, Stri
       return;
     }
     long windowStart = machine.getWindowStart().toEpochMilli();
-    String key = KpiKeys.of(machine.getSiteId(), windowStart);
+    String key = siteKey(machine);
     String partKey = key + '|' + machine.getMachineId();
     MachineKpi previous = parts.get(partKey);
     if (previous != null && previous.getRevision() >= machine.getRevision()) {
@@ -174,6 +175,8 @@ public final class SiteKpiProcessor implements Processor<String, SiteInput, Stri
     SiteKpi site = sites.get(key);
     if (site == null) {
       site = KpiMath.emptySite(machine.getSiteId(), windowStart, windowEnd);
+      site.setLocalDate(machine.getLocalDate());
+      site.setShift(machine.getShift());
       index(key, site);
     }
     if (previous != null) {
@@ -218,6 +221,16 @@ public final class SiteKpiProcessor implements Processor<String, SiteInput, Stri
     finalUntil = boundary;
     progress.put(FINAL_UNTIL, finalUntil);
     forget(boundary - retention.toMillis());
+  }
+
+  /**
+   * The key of the site window a machine window belongs to: {@code siteId@localDate} for a day,
+   * {@code siteId@windowStart} for the others (a shift's start is its key).
+   */
+  static String siteKey(MachineKpi machine) {
+    return machine.getLocalDate() != null && machine.getShift() == null
+        ? KpiKeys.ofDate(machine.getSiteId(), LocalDate.parse(machine.getLocalDate()))
+        : KpiKeys.of(machine.getSiteId(), machine.getWindowStart().toEpochMilli());
   }
 
   /** Publishes the next revision of a site window. */

@@ -42,16 +42,30 @@ class KpiTopologyDescriptionTest {
       global store machines-store
         source machines-source-source topics [plant.machines]
         processor machines-source stores [machines-store]
+      global store sites-store
+        source sites-source-source topics [plant.sites]
+        processor sites-source stores [sites-store]
       sub-topology 1
         processor as-dead-letter stores []
         processor as-late-event stores []
         processor as-machine-kpi-1h stores []
         processor as-machine-kpi-1m stores []
+        processor as-machine-kpi-day stores []
+        processor as-machine-kpi-shift stores []
+        processor calendar- stores []
+        processor calendar-day stores []
+        processor calendar-mark stores []
+        processor calendar-shift stores []
+        processor machine-calendar stores [machine-calendar-store]
+        processor machine-calendar-input stores []
         processor machine-kpi-1m-key stores []
+        processor machine-kpi-day-key stores []
         processor machine-timeline stores [machine-held-events-store, machine-kpi-revision-store, \
       machine-pending-events-store, machine-pending-open-store, machine-timeline-store, partition-clock-store]
         processor site-input-1h-repartition-filter stores []
         processor site-input-1m-repartition-filter stores []
+        processor site-input-day-repartition-filter stores []
+        processor site-input-shift-repartition-filter stores []
         processor site-kpi-1h-input stores []
         processor site-kpi-1h-key stores []
         processor site-kpi-1h-mark-input stores []
@@ -60,6 +74,14 @@ class KpiTopologyDescriptionTest {
         processor site-kpi-1m-key stores []
         processor site-kpi-1m-mark-input stores []
         processor site-kpi-1m-window-input stores []
+        processor site-kpi-day-input stores []
+        processor site-kpi-day-key stores []
+        processor site-kpi-day-mark-input stores []
+        processor site-kpi-day-window-input stores []
+        processor site-kpi-shift-input stores []
+        processor site-kpi-shift-key stores []
+        processor site-kpi-shift-mark-input stores []
+        processor site-kpi-shift-window-input stores []
         processor timeline- stores []
         processor timeline-dead-letter stores []
         processor timeline-hour stores []
@@ -69,8 +91,11 @@ class KpiTopologyDescriptionTest {
         sink dead-letter-sink topic plant.telemetry.dlq
         sink late-sink topic plant.telemetry.late
         sink machine-kpi-1m-sink topic plant.kpi.machine.1m
+        sink machine-kpi-day-sink topic plant.kpi.machine.day
         sink site-input-1h-repartition-sink topic site-input-1h-repartition
         sink site-input-1m-repartition-sink topic site-input-1m-repartition
+        sink site-input-day-repartition-sink topic site-input-day-repartition
+        sink site-input-shift-repartition-sink topic site-input-shift-repartition
         source telemetry-source topics [plant.telemetry]
       sub-topology 2
         processor site-kpi-1m stores [site-kpi-1m-store, site-kpi-1m-store-marks, site-kpi-1m-store-parts]
@@ -80,6 +105,14 @@ class KpiTopologyDescriptionTest {
         processor site-kpi-1h stores [site-kpi-1h-store, site-kpi-1h-store-marks, site-kpi-1h-store-parts]
         sink site-kpi-1h-sink topic plant.kpi.site.1h
         source site-input-1h-repartition-source topics [site-input-1h-repartition]
+      sub-topology 4
+        processor site-kpi-shift stores [site-kpi-shift-store, site-kpi-shift-store-marks, site-kpi-shift-store-parts]
+        sink site-kpi-shift-sink topic plant.kpi.site.shift
+        source site-input-shift-repartition-source topics [site-input-shift-repartition]
+      sub-topology 5
+        processor site-kpi-day stores [site-kpi-day-store, site-kpi-day-store-marks, site-kpi-day-store-parts]
+        sink site-kpi-day-sink topic plant.kpi.site.day
+        source site-input-day-repartition-source topics [site-input-day-repartition]
       """;
 
   @TempDir Path stateDir;
@@ -96,13 +129,15 @@ class KpiTopologyDescriptionTest {
 
     // The emission lag is Kafka Streams' end-to-end latency at these sinks.
     assertThat(KpiTopology.kpiSinks(TOPICS)).extracting(KpiTopology.KpiSink::node)
-        .containsExactly(KpiTopology.MACHINE_KPI_1M_SINK, KpiTopology.SITE_KPI_1M_SINK, KpiTopology.SITE_KPI_1H_SINK);
+        .containsExactly(KpiTopology.MACHINE_KPI_1M_SINK, KpiTopology.SITE_KPI_1M_SINK, KpiTopology.SITE_KPI_1H_SINK,
+            KpiTopology.MACHINE_KPI_DAY_SINK, KpiTopology.SITE_KPI_SHIFT_SINK, KpiTopology.SITE_KPI_DAY_SINK);
     for (KpiTopology.KpiSink sink : KpiTopology.kpiSinks(TOPICS)) {
       assertThat(nodes.get(sink.node())).as(sink.node()).isInstanceOf(TopologyDescription.Sink.class);
       assertThat(((TopologyDescription.Sink) nodes.get(sink.node())).topic()).isEqualTo(sink.topic());
     }
     assertThat(KpiTopology.kpiSinks(TOPICS)).extracting(KpiTopology.KpiSink::window)
-        .containsExactly(KpiWindow.MINUTE, KpiWindow.MINUTE, KpiWindow.HOUR);
+        .containsExactly(KpiWindow.MINUTE, KpiWindow.MINUTE, KpiWindow.HOUR, KpiWindow.DAY, KpiWindow.SHIFT,
+            KpiWindow.DAY);
 
     // The close boundaries are read from the timeline's clock store; site KPIs and their
     // counters from the site stores of each window size.

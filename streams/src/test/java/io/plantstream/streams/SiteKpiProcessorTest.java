@@ -225,8 +225,9 @@ class SiteKpiProcessorTest {
   }
 
   private static MachineKpi minute(TestMachine machine, Instant start, long productive, long units, long good) {
-    WindowAccumulator window = new WindowAccumulator(start.toEpochMilli(), start.toEpochMilli() + 60_000,
-        KpiMath.zeroStates(), units, good);
+    WindowAccumulator window = KpiMath.emptyWindow(start.toEpochMilli(), start.toEpochMilli() + 60_000);
+    window.setUnitsTotal(units);
+    window.setUnitsGood(good);
     KpiMath.add(window.getStateMillis(), EquipmentState.PRODUCTIVE, productive);
     KpiMath.add(window.getStateMillis(), null, 60_000 - productive);
     return KpiMath.machineKpi(machine.id(), "tsmc-phx", "line", window, 20_000L);

@@ -67,6 +67,11 @@ public final class TestMachine {
     return event(at, new StateChange(state, null));
   }
 
+  /** A state change to {@code state} for {@code reason} at {@code at}. */
+  public TelemetryEvent state(EquipmentState state, String reason, Instant at) {
+    return event(at, new StateChange(state, reason));
+  }
+
   /** A heartbeat reporting {@code state} at {@code at}. */
   public TelemetryEvent heartbeat(EquipmentState state, Instant at) {
     return event(at, new Heartbeat(state));
