@@ -100,11 +100,14 @@ final class AggregateCommand implements Callable<Integer> {
     KpiConfig config = KpiConfig.defaults().withGrace(grace).withEmit(emit).withUpdateInterval(updateInterval)
         .withIdleAfter(idleAfter);
     try (KafkaCluster cluster = KafkaCluster.connect(common.clientConfig())) {
-      cluster.requireTopics(topics.telemetry().name(), topics.machines().name(), topics.machineKpi1m().name(),
-          topics.siteKpi1m().name(), topics.siteKpi1h().name(), topics.late().name(), topics.dlq().name());
+      cluster.requireTopics(topics.telemetry().name(), topics.machines().name(), topics.sites().name(),
+          topics.machineKpi1m().name(), topics.machineKpiDay().name(), topics.siteKpi1m().name(),
+          topics.siteKpi1h().name(), topics.siteKpiShift().name(), topics.siteKpiDay().name(), topics.late().name(),
+          topics.dlq().name());
       cluster.refuseRetiredState(applicationId, KpiTopology.RETIRED_INTERNAL_TOPICS);
     }
-    topics.registerSchemas(List.of(topics.machineKpi1m(), topics.siteKpi1m(), topics.siteKpi1h(), topics.late()));
+    topics.registerSchemas(List.of(topics.machineKpi1m(), topics.machineKpiDay(), topics.siteKpi1m(),
+        topics.siteKpi1h(), topics.siteKpiShift(), topics.siteKpiDay(), topics.late()));
     Path state = stateDir != null ? stateDir : Path.of("state", applicationId);
     KpiHttpServer http = httpPort == null ? null : listen();
     try {

@@ -295,11 +295,12 @@ class SecuredClusterIT {
     return user(name, grants(type, resource, pattern, operations));
   }
 
-  /** What simulate and replay need: WRITE on the telemetry and the machines (WRITE implies DESCRIBE). */
+  /** What simulate and replay need: WRITE on the telemetry, the machines and the sites (WRITE implies DESCRIBE). */
   private static Consumer<String> writer(Topics topics) {
     return user -> {
       kafka.allowTopic(user, topics.telemetry().name(), AclOperation.WRITE);
       kafka.allowTopic(user, topics.machines().name(), AclOperation.WRITE);
+      kafka.allowTopic(user, topics.sites().name(), AclOperation.WRITE);
     };
   }
 
@@ -308,8 +309,10 @@ class SecuredClusterIT {
     return user -> {
       kafka.allowTopic(user, topics.telemetry().name(), AclOperation.READ);
       kafka.allowTopic(user, topics.machines().name(), AclOperation.READ);
-      for (String output : List.of(topics.machineKpi1m().name(), topics.siteKpi1m().name(),
-          topics.siteKpi1h().name(), topics.late().name(), topics.dlq().name())) {
+      kafka.allowTopic(user, topics.sites().name(), AclOperation.READ);
+      for (String output : List.of(topics.machineKpi1m().name(), topics.machineKpiDay().name(),
+          topics.siteKpi1m().name(), topics.siteKpi1h().name(), topics.siteKpiShift().name(),
+          topics.siteKpiDay().name(), topics.late().name(), topics.dlq().name())) {
         kafka.allowTopic(user, output, AclOperation.WRITE);
       }
       kafka.allow(user, ResourceType.TOPIC, applicationId, PatternType.PREFIXED, AclOperation.ALL);
