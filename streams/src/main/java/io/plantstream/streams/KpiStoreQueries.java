@@ -155,7 +155,15 @@ public final class KpiStoreQueries {
    * ({@link KeyQueryMetadata#NOT_AVAILABLE} while that is not known, e.g. during a rebalance).
    */
   public KeyQueryMetadata keyMetadata(KpiWindow window, String siteId, long windowStart) {
-    return streams.queryMetadataForKey(window.siteStore(), KpiKeys.of(siteId, windowStart), KEYS);
+    return keyMetadata(window, KpiKeys.of(siteId, windowStart));
+  }
+
+  /**
+   * Where the site KPI of store key {@code key} lives (for a day window {@code siteId@localDate},
+   * {@link KpiKeys#ofDate}); see {@link #keyMetadata(KpiWindow, String, long)}.
+   */
+  public KeyQueryMetadata keyMetadata(KpiWindow window, String key) {
+    return streams.queryMetadataForKey(window.siteStore(), key, KEYS);
   }
 
   /**

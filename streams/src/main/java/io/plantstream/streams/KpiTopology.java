@@ -299,8 +299,8 @@ public final class KpiTopology {
     String store = window.siteStore();
     Duration retention = window.retention();
     KStream<String, SiteInput> windows = machineKpis
-        .selectKey((machine, kpi) -> KpiKeys.of(kpi.getSiteId(), kpi.getWindowStart().toEpochMilli()),
-            Named.as(name + "-key"))
+        // The site window's own key, so that the store key's partition is the one it lives in.
+        .selectKey((machine, kpi) -> SiteKpiProcessor.siteKey(kpi), Named.as(name + "-key"))
         .mapValues(kpi -> new SiteInput(kpi), Named.as(name + "-window-input"));
     KStream<String, SiteInput> marks = partitionMarks
         .mapValues(out -> new SiteInput(((TimelineOutput.Mark) out).mark()), Named.as(name + "-mark-input"));
