@@ -9,6 +9,7 @@ import io.plantstream.producer.SimulationRunner;
 import io.plantstream.producer.Speed;
 import io.plantstream.producer.model.PlantModel;
 import io.plantstream.producer.publish.MachinesPublisher;
+import io.plantstream.producer.publish.SitesPublisher;
 import io.plantstream.producer.publish.TelemetryPublisher;
 import io.plantstream.producer.sim.PlantSimulator;
 import io.plantstream.schemas.SchemaRegistry;
@@ -128,6 +129,7 @@ final class DemoCommand implements Callable<Integer> {
       }
       topics.registerSchemas(topics.avroTopics());
       long machines = MachinesPublisher.publish(client, topics.machines(), simulator.machineInfos(), simulator.start());
+      long sites = SitesPublisher.publish(client, topics.sites(), simulator.siteInfos(), simulator.start());
       // Simulated time runs fast here: a partition quiet for a few seconds of wall-clock is long quiet.
       // The HTTP server's address is the application's application.server, as with plant aggregate.
       KpiApplication kpis = KpiApplication.forTopics(topics, KpiConfig.defaults().withIdleAfter(DEMO_IDLE_AFTER),
@@ -153,7 +155,7 @@ final class DemoCommand implements Callable<Integer> {
         }, "demo-simulator");
         simulation.start();
         System.err.printf("broker %s, %d machines at %d sites, simulated from %s at speed %s; up in %.1f s%n",
-            broker.bootstrapServers(), machines, simulator.machines().stream().map(m -> m.siteId()).distinct().count(),
+            broker.bootstrapServers(), machines, sites,
             simulator.start(), speed, (System.nanoTime() - started) / 1e9);
         System.err.println("dashboard: http://" + HTTP_HOST + ":" + http.port() + "/   (KPI API on the same port: "
             + "/sites, /sites/{site}/kpis, /machines/{machine}/kpis, /health, /metrics)");

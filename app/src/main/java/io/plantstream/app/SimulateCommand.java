@@ -14,6 +14,7 @@ import io.plantstream.producer.model.Machine;
 import io.plantstream.producer.model.PlantModel;
 import io.plantstream.producer.publish.MachinesPublisher;
 import io.plantstream.producer.publish.ProducerConfigs;
+import io.plantstream.producer.publish.SitesPublisher;
 import io.plantstream.producer.publish.TelemetryPublisher;
 import io.plantstream.producer.sim.PlantSimulator;
 import io.plantstream.schemas.Topics;
@@ -40,12 +41,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
-/** {@code plant simulate}: publishes the simulated plant's telemetry and machine metadata. */
+/** {@code plant simulate}: publishes the simulated plant's telemetry, machine metadata and sites. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     description = {"Publish simulated telemetry of the plant model to plant.telemetry (and its machines "
-        + "to plant.machines).", "Deterministic: the same model, --seed, --start and --faults give a "
-        + "byte-identical stream.", "Progress every few seconds on stderr; Ctrl-C publishes what is in "
-        + "hand, then prints how far the run got."})
+        + "to plant.machines, its sites and shift calendars to plant.sites).", "Deterministic: the same "
+        + "model, --seed, --start and --faults give a byte-identical stream.", "Progress every few seconds "
+        + "on stderr; Ctrl-C publishes what is in hand, then prints how far the run got."})
 final class SimulateCommand implements Callable<Integer> {
 
   private static final Logger log = LoggerFactory.getLogger(SimulateCommand.class);
@@ -112,9 +113,9 @@ final class SimulateCommand implements Callable<Integer> {
     Topics topics = common.topics();
     Map<String, Object> client = common.clientConfig();
     try (KafkaCluster cluster = KafkaCluster.connect(client)) {
-      cluster.requireTopics(topics.telemetry().name(), topics.machines().name());
+      cluster.requireTopics(topics.telemetry().name(), topics.machines().name(), topics.sites().name());
     }
-    topics.registerSchemas(List.of(topics.telemetry(), topics.machines()));
+    topics.registerSchemas(List.of(topics.telemetry(), topics.machines(), topics.sites()));
     FaultInjector injector = faults.isNone() ? null : new FaultInjector(faults, plant.seed,
         simulator.machines().stream().map(Machine::machineId).toList(), simulator.start(),
         partitions(client, topics.telemetry().name()));
@@ -158,18 +159,19 @@ final class SimulateCommand implements Callable<Integer> {
   }
 
   /**
-   * Publishes machines, then events until the limit or Ctrl-C, at most {@code rate} records per
-   * second (null: no cap), with faults from {@code faults} (null: none), its metrics served by
-   * {@code http} (null: none); hands what was published to {@code report}, also after Ctrl-C (the
-   * JVM waits for it), and returns it.
+   * Publishes machines and sites, then events until the limit or Ctrl-C, at most {@code rate}
+   * records per second (null: no cap), with faults from {@code faults} (null: none), its metrics
+   * served by {@code http} (null: none); hands what was published to {@code report}, also after
+   * Ctrl-C (the JVM waits for it), and returns it.
    */
   static SimulationSummary run(PlantSimulator simulator, Map<String, Object> client, Topics topics,
       Speed speed, RunLimit limit, Double rate, FaultInjector faults, KpiHttpServer http,
       Consumer<SimulationSummary> report) throws InterruptedException {
     long machines = MachinesPublisher.publish(client, topics.machines(), simulator.machineInfos(), simulator.start());
-    log.info("published {} machines to {}; simulating from {} at speed {}{}{}", machines, topics.machines().name(),
-        simulator.start(), speed, rate == null ? "" : ", at most " + rate + " events/s",
-        faults == null ? "" : ", with faults");
+    long sites = SitesPublisher.publish(client, topics.sites(), simulator.siteInfos(), simulator.start());
+    log.info("published {} machines to {} and {} sites to {}; simulating from {} at speed {}{}{}", machines,
+        topics.machines().name(), sites, topics.sites().name(), simulator.start(), speed,
+        rate == null ? "" : ", at most " + rate + " events/s", faults == null ? "" : ", with faults");
     // The producer is built here so that /metrics can export its metrics (Micrometer's binder takes the client).
     Producer<String, byte[]> producer = new KafkaProducer<>(ProducerConfigs.withDefaults(client),
         new StringSerializer(), new ByteArraySerializer());

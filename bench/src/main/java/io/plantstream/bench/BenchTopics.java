@@ -6,6 +6,7 @@ import io.plantstream.producer.SimulationRunner;
 import io.plantstream.producer.SimulationSummary;
 import io.plantstream.producer.Speed;
 import io.plantstream.producer.publish.MachinesPublisher;
+import io.plantstream.producer.publish.SitesPublisher;
 import io.plantstream.producer.publish.TelemetryPublisher;
 import io.plantstream.producer.sim.PlantSimulator;
 import io.plantstream.schemas.Topics;
@@ -51,12 +52,14 @@ final class BenchTopics {
   }
 
   /**
-   * Publishes the simulator's machines, then its events until {@code limit}, as fast as the broker
-   * takes them (the simulator's own publisher and producer settings); returns what was published.
+   * Publishes the simulator's machines and sites, then its events until {@code limit}, as fast as
+   * the broker takes them (the simulator's own publisher and producer settings); returns what was
+   * published.
    */
   static SimulationSummary preload(Map<String, Object> client, Topics topics, PlantSimulator simulator, RunLimit limit)
       throws InterruptedException {
     MachinesPublisher.publish(client, topics.machines(), simulator.machineInfos(), simulator.start());
+    SitesPublisher.publish(client, topics.sites(), simulator.siteInfos(), simulator.start());
     try (TelemetryPublisher publisher = new TelemetryPublisher(client, topics.telemetry())) {
       return new SimulationRunner(simulator, publisher, Speed.MAX, limit).run();
     }

@@ -61,7 +61,7 @@ public record MachineKind(
   }
 
   /**
-   * How often a machine runs out of material (STANDBY, reason STARVED) and for how long.
+   * How often a machine runs out of material (STANDBY, reason NO_MATERIAL) and for how long.
    *
    * @param every mean productive time between starvations
    * @param duration mean time spent waiting for material

@@ -415,7 +415,10 @@ final class PlantModelReader {
     return new Site(id, operator, place, timeZone, kind, lines, calendar);
   }
 
-  /** The site's calendar; 24/7 when absent; null (after reporting) when invalid or the zone is unknown. */
+  /**
+   * The site's calendar; 24/7 without shifts when absent; null (after reporting) when invalid or
+   * the zone is unknown. {@code aroundTheClock: true} keeps the machines scheduled outside the shifts.
+   */
   private ShiftCalendar calendar(JsonNode node, NodePath path, ZoneId zone) {
     if (isAbsent(node)) {
       return zone == null ? null : ShiftCalendar.continuous(zone);
@@ -424,14 +427,17 @@ final class PlantModelReader {
     if (calendar == null) {
       return null;
     }
-    knownFields(calendar, path, "shifts", "holidays");
+    knownFields(calendar, path, "shifts", "holidays", "aroundTheClock");
+    Boolean aroundTheClock = bool(calendar, "aroundTheClock", path);
     List<JsonNode> items = list(calendar, "shifts", path, true);
     if (items != null && items.isEmpty()) {
-      error(path.field("shifts"), "must list at least one shift; leave out calendar for a site that runs 24/7");
+      error(path.field("shifts"),
+          "must list at least one shift; leave out calendar for a site that runs 24/7 without shifts");
     }
     List<ShiftCalendar.Shift> shifts = new ArrayList<>();
+    List<Integer> indexes = new ArrayList<>();
     Set<String> names = new HashSet<>();
-    boolean valid = items != null;
+    boolean valid = items != null && aroundTheClock != null;
     for (int i = 0; items != null && i < items.size(); i++) {
       NodePath shiftPath = path.field("shifts").index(i);
       ShiftCalendar.Shift shift = shift(items.get(i), shiftPath);
@@ -441,7 +447,16 @@ final class PlantModelReader {
         error(shiftPath.field("name"), "duplicate shift name '" + shift.name() + "'");
         valid = false;
       } else {
+        for (int j = 0; j < shifts.size(); j++) {
+          String overlap = overlap(shifts.get(j), shift);
+          if (overlap != null) {
+            error(shiftPath, "overlaps shift '" + shifts.get(j).name() + "' (shifts[" + indexes.get(j) + "]) "
+                + overlap + "; the shifts of a calendar must not overlap");
+            valid = false;
+          }
+        }
         shifts.add(shift);
+        indexes.add(i);
       }
     }
     Set<LocalDate> holidays = new TreeSet<>();
@@ -463,7 +478,56 @@ final class PlantModelReader {
     if (!valid || dates == null || zone == null) {
       return null;
     }
-    return new ShiftCalendar(zone, shifts, holidays);
+    return new ShiftCalendar(zone, shifts, holidays, aroundTheClock);
+  }
+
+  private static final int MINUTES_PER_DAY = 24 * 60;
+  private static final int MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY;
+
+  /**
+   * Where {@code a} and {@code b} overlap in local time, e.g. "from TUE 06:00 to TUE 07:00" (the
+   * first overlap of the week from Monday 00:00), or null if they never do. Each shift starts on
+   * its days at {@code from} and lasts its nominal length; the week wraps around, so a Sunday night
+   * shift overlaps a Monday morning one.
+   */
+  private static String overlap(ShiftCalendar.Shift a, ShiftCalendar.Shift b) {
+    int first = -1;
+    int last = -1;
+    for (int[] x : weekIntervals(a)) {
+      for (int[] y : weekIntervals(b)) {
+        for (int wrap = -MINUTES_PER_WEEK; wrap <= MINUTES_PER_WEEK; wrap += MINUTES_PER_WEEK) {
+          int start = Math.max(x[0], y[0] + wrap);
+          int end = Math.min(x[1], y[1] + wrap);
+          if (start < end) {
+            int from = Math.floorMod(start, MINUTES_PER_WEEK);
+            if (first < 0 || from < first) {
+              first = from;
+              last = from + end - start;
+            }
+          }
+        }
+      }
+    }
+    return first < 0 ? null : "from " + weekTime(first) + " to " + weekTime(last);
+  }
+
+  /** {@code shift}'s intervals in minutes from Monday 00:00 local time, one per day it starts on. */
+  private static List<int[]> weekIntervals(ShiftCalendar.Shift shift) {
+    int from = shift.from().getHour() * 60 + shift.from().getMinute();
+    int length = (int) shift.length().toMinutes();
+    List<int[]> intervals = new ArrayList<>();
+    for (DayOfWeek day : shift.days()) {
+      int start = (day.getValue() - 1) * MINUTES_PER_DAY + from;
+      intervals.add(new int[] {start, start + length});
+    }
+    return intervals;
+  }
+
+  private static String weekTime(int minutes) {
+    int inWeek = Math.floorMod(minutes, MINUTES_PER_WEEK);
+    DayOfWeek day = DayOfWeek.of(inWeek / MINUTES_PER_DAY + 1);
+    int minute = inWeek % MINUTES_PER_DAY;
+    return day.name().substring(0, 3) + String.format(Locale.ROOT, " %02d:%02d", minute / 60, minute % 60);
   }
 
   private ShiftCalendar.Shift shift(JsonNode node, NodePath path) {
@@ -536,12 +600,18 @@ final class PlantModelReader {
     if (text.equals("24:00")) {
       return LocalTime.MIDNIGHT;
     }
+    LocalTime time;
     try {
-      return LocalTime.parse(text);
+      time = LocalTime.parse(text);
     } catch (DateTimeParseException e) {
+      time = null;
+    }
+    // Shift times are whole minutes: plant.sites carries them as HH:mm.
+    if (time == null || time.getSecond() != 0 || time.getNano() != 0) {
       error(path.field(field), "'" + text + "' is not a time of day; use HH:MM such as 06:00 or 22:30");
       return null;
     }
+    return time;
   }
 
   private ZoneId timeZone(ObjectNode site, NodePath path) {

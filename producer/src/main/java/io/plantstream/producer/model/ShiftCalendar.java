@@ -16,9 +16,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * When a site is scheduled for production: shifts in the site's local time zone, minus holidays.
- * Outside every shift the site's machines are NON_SCHEDULED (SEMI E10). A calendar without shifts
- * runs around the clock (24/7), which is what fabs do.
+ * A site's shifts in its local time zone, minus holidays, and when the site is scheduled for
+ * production. Normally the shifts are the schedule: outside every shift the site's machines are
+ * NON_SCHEDULED (SEMI E10). A calendar scheduled around the clock (24/7, which is what fabs do)
+ * keeps its machines scheduled whatever the shifts: its shifts are the crews the site reports by
+ * (docs/kpi-rules.md). A calendar without shifts runs around the clock too.
  *
  * <p>Shift times are local wall-clock times, so a Texas shift that starts at 06:00 starts at 12:00
  * UTC in winter and 11:00 UTC in summer, while an Arizona one (no daylight saving) does not move.
@@ -35,17 +37,31 @@ public final class ShiftCalendar {
   private final ZoneId zone;
   private final List<Shift> shifts;
   private final Set<LocalDate> holidays;
+  private final boolean aroundTheClock;
 
-  /** A calendar of {@code shifts} in {@code zone}, without the shifts that start on {@code holidays}. */
+  /**
+   * A calendar of {@code shifts} in {@code zone}, without the shifts that start on {@code holidays},
+   * scheduled only during its shifts (around the clock if there are none).
+   */
   public ShiftCalendar(ZoneId zone, List<Shift> shifts, Set<LocalDate> holidays) {
+    this(zone, shifts, holidays, false);
+  }
+
+  /**
+   * A calendar of {@code shifts} in {@code zone}, without the shifts that start on {@code holidays};
+   * scheduled around the clock whatever the shifts when {@code aroundTheClock} is true or there
+   * are no shifts, else only during its shifts.
+   */
+  public ShiftCalendar(ZoneId zone, List<Shift> shifts, Set<LocalDate> holidays, boolean aroundTheClock) {
     this.zone = Objects.requireNonNull(zone, "zone");
     this.shifts = List.copyOf(shifts);
     this.holidays = Collections.unmodifiableSet(new TreeSet<>(holidays));
+    this.aroundTheClock = aroundTheClock || this.shifts.isEmpty();
   }
 
-  /** The 24/7 calendar of a site in {@code zone}. */
+  /** The 24/7 calendar without shifts of a site in {@code zone}. */
   public static ShiftCalendar continuous(ZoneId zone) {
-    return new ShiftCalendar(zone, List.of(), Set.of());
+    return new ShiftCalendar(zone, List.of(), Set.of(), true);
   }
 
   /** The zone shift times are read in. */
@@ -53,7 +69,7 @@ public final class ShiftCalendar {
     return zone;
   }
 
-  /** The shifts, in model order; empty for a 24/7 site. */
+  /** The shifts, in model order; empty for a 24/7 site without crews in the model. */
   public List<Shift> shifts() {
     return shifts;
   }
@@ -63,17 +79,20 @@ public final class ShiftCalendar {
     return holidays;
   }
 
-  /** True when the site runs around the clock. */
+  /**
+   * True when the site is scheduled around the clock (24/7): its machines are never
+   * NON_SCHEDULED, whatever its shifts, if it has any.
+   */
   public boolean isContinuous() {
-    return shifts.isEmpty();
+    return aroundTheClock;
   }
 
-  /** True when some shift covers {@code at}. */
+  /** True when the site is scheduled at {@code at}: always if it runs around the clock, else if a shift covers it. */
   public boolean isScheduled(Instant at) {
     return isScheduled(at.toEpochMilli());
   }
 
-  /** True when some shift covers the epoch millisecond {@code at}. */
+  /** True when the site is scheduled at the epoch millisecond {@code at} (see {@link #isScheduled(Instant)}). */
   public boolean isScheduled(long at) {
     if (isContinuous()) {
       return true;
@@ -159,7 +178,11 @@ public final class ShiftCalendar {
 
   @Override
   public String toString() {
-    return isContinuous() ? "24/7 (" + zone + ")" : shifts + " in " + zone + (holidays.isEmpty() ? "" : " except " + holidays);
+    String crews = shifts + " in " + zone + (holidays.isEmpty() ? "" : " except " + holidays);
+    if (!isContinuous()) {
+      return crews;
+    }
+    return shifts.isEmpty() ? "24/7 (" + zone + ")" : "24/7, shifts " + crews;
   }
 
   /**

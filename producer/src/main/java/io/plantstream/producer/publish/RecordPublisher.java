@@ -8,21 +8,29 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 
 /**
- * Sends values to one topic keyed by machine id, counts acknowledgements and remembers the first
- * failure (sends are asynchronous) so that the next call, flush or close reports it with context.
+ * Sends values to one topic keyed by machine id (or site id), counts acknowledgements and remembers
+ * the first failure (sends are asynchronous) so that the next call, flush or close reports it with
+ * context.
  */
 final class RecordPublisher<V> implements AutoCloseable {
 
   private final Producer<String, V> producer;
   private final String topic;
+  private final String keyName;
   private final AtomicLong acknowledged = new AtomicLong();
   private final AtomicReference<PublishException> failure = new AtomicReference<>();
   private long sent;
   private volatile boolean failureReported;
 
   RecordPublisher(Producer<String, V> producer, String topic) {
+    this(producer, topic, "machine");
+  }
+
+  /** A publisher whose failures name the key as a {@code keyName}, e.g. {@code site tsmc-phx}. */
+  RecordPublisher(Producer<String, V> producer, String topic, String keyName) {
     this.producer = producer;
     this.topic = topic;
+    this.keyName = keyName;
   }
 
   /** Sends {@code value} keyed {@code machineId}, stamped {@code timestampMillis} (null: the producer's clock). */
@@ -79,12 +87,12 @@ final class RecordPublisher<V> implements AutoCloseable {
     }
   }
 
-  private PublishException failed(String machineId, Exception cause) {
+  private PublishException failed(String key, Exception cause) {
     return new PublishException(topic,
-        "cannot publish to topic " + topic + " (machine " + machineId + "): " + cause.getMessage(), cause);
+        "cannot publish to topic " + topic + " (" + keyName + " " + key + "): " + cause.getMessage(), cause);
   }
 
-  /** Counts the acknowledgement of one record, or keeps its failure with the machine id. */
+  /** Counts the acknowledgement of one record, or keeps its failure with its key. */
   private final class Acknowledgement implements Callback {
 
     private final String machineId;

@@ -32,25 +32,25 @@ import java.util.SplittableRandom;
  */
 final class MachineSimulator {
 
-  /** Reason of a failure (PRODUCTIVE to UNSCHEDULED_DOWN). */
+  /** Reason of a failure (to UNSCHEDULED_DOWN, also when a repair resumes after planned time). */
   static final String FAILURE = "FAILURE";
   /** Reason of the end of a repair (UNSCHEDULED_DOWN to PRODUCTIVE). */
   static final String REPAIRED = "REPAIRED";
-  /** Reason of a wait for material (PRODUCTIVE to STANDBY). */
-  static final String STARVED = "STARVED";
+  /** Reason of a wait for material (to STANDBY). */
+  static final String NO_MATERIAL = "NO_MATERIAL";
   /** Reason of the end of a wait for material (STANDBY to PRODUCTIVE). */
   static final String MATERIAL_ARRIVED = "MATERIAL_ARRIVED";
-  /** Reason of the start of a qualification run (PRODUCTIVE to ENGINEERING). */
+  /** Reason of a qualification run (to ENGINEERING, also when one resumes after planned time). */
   static final String QUALIFICATION = "QUALIFICATION";
   /** Reason of the end of a qualification run (ENGINEERING to PRODUCTIVE). */
   static final String QUALIFIED = "QUALIFIED";
   /** Reason of the start of planned maintenance (to SCHEDULED_DOWN). */
   static final String MAINTENANCE = "PM";
-  /** Reason of the end of planned maintenance. */
+  /** Reason of the end of planned maintenance (back to PRODUCTIVE). */
   static final String MAINTENANCE_DONE = "PM_DONE";
   /** Reason of the end of the site's shifts (to NON_SCHEDULED). */
   static final String OFF_SHIFT = "OFF_SHIFT";
-  /** Reason of the start of a shift (from NON_SCHEDULED). */
+  /** Reason of the start of a shift (NON_SCHEDULED back to PRODUCTIVE). */
   static final String SHIFT_START = "SHIFT_START";
 
   private static final double REPAIR_SIGMA = 0.5;
@@ -224,7 +224,12 @@ final class MachineSimulator {
     if (planned == null) {
       resume(at);
       state = processState;
-      return new StateChange(state, previous == EquipmentState.SCHEDULED_DOWN ? MAINTENANCE_DONE : SHIFT_START);
+      // The reason belongs to the state entered: a repair, a wait or a run that goes on keeps its own.
+      String reason = processReason(processState);
+      if (reason == null) {
+        reason = previous == EquipmentState.SCHEDULED_DOWN ? MAINTENANCE_DONE : SHIFT_START;
+      }
+      return new StateChange(state, reason);
     }
     state = planned;
     return new StateChange(state, planned == EquipmentState.SCHEDULED_DOWN ? MAINTENANCE : OFF_SHIFT);
@@ -286,7 +291,7 @@ final class MachineSimulator {
         keepProductiveBudgets(at);
         timeToStarvation = timeToStarvation();
         schedule(Step.RESUME, at + starvedTime());
-        return new StateChange(state, STARVED);
+        return new StateChange(state, NO_MATERIAL);
       case RESUME:
         enterProductive(at, cycleTime());
         return new StateChange(state, MATERIAL_ARRIVED);
@@ -305,6 +310,16 @@ final class MachineSimulator {
     }
   }
 
+  /** Why the process is in {@code processState} when it is not PRODUCTIVE; null when it is. */
+  private static String processReason(EquipmentState processState) {
+    return switch (processState) {
+      case UNSCHEDULED_DOWN -> FAILURE;
+      case STANDBY -> NO_MATERIAL;
+      case ENGINEERING -> QUALIFICATION;
+      default -> null;
+    };
+  }
+
   private StateChange enterInitialState(long at) {
     String reason = null;
     switch (processState) {
@@ -314,7 +329,7 @@ final class MachineSimulator {
       }
       case STANDBY -> {
         schedule(Step.RESUME, at + starvedTime());
-        reason = STARVED;
+        reason = NO_MATERIAL;
       }
       case ENGINEERING -> {
         schedule(Step.QUALIFIED, at + qualificationTime());

@@ -1,11 +1,13 @@
 package io.plantstream.producer.sim;
 
 import io.plantstream.avro.MachineInfo;
+import io.plantstream.avro.SiteInfo;
 import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.producer.TelemetrySource;
 import io.plantstream.producer.model.Machine;
 import io.plantstream.producer.model.MachineKind;
 import io.plantstream.producer.model.PlantModel;
+import io.plantstream.producer.model.Site;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -33,6 +35,7 @@ public final class PlantSimulator implements TelemetrySource {
   private final long seed;
   private final Instant start;
   private final List<Machine> machines;
+  private final List<Site> sites;
   private final MachineQueue queue;
 
   /** A simulator of the machines of {@code siteIds} (all sites when empty) from {@code start} on. */
@@ -40,6 +43,7 @@ public final class PlantSimulator implements TelemetrySource {
     this.seed = seed;
     this.start = start.truncatedTo(ChronoUnit.MILLIS);
     this.machines = model.machines(siteIds);
+    this.sites = model.sites().stream().filter(site -> siteIds.isEmpty() || siteIds.contains(site.id())).toList();
     long startMillis = this.start.toEpochMilli();
     Map<String, Long> phases = maintenancePhases(model);
     List<MachineSimulator> simulators = new ArrayList<>(machines.size());
@@ -95,6 +99,16 @@ public final class PlantSimulator implements TelemetrySource {
   /** Metadata of the simulated machines, for {@code plant.machines}, in model order. */
   public List<MachineInfo> machineInfos() {
     return machines.stream().map(Machine::toMachineInfo).collect(Collectors.toUnmodifiableList());
+  }
+
+  /** The simulated sites, in model order. */
+  public List<Site> sites() {
+    return sites;
+  }
+
+  /** Metadata and shift calendars of the simulated sites, for {@code plant.sites}, in model order. */
+  public List<SiteInfo> siteInfos() {
+    return sites.stream().map(Site::toSiteInfo).toList();
   }
 
   /** The next event; never null unless no machine is selected. */

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -173,6 +174,7 @@ class PlantModelValidationTest {
         new ShiftCalendar.Shift("day", EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY), LocalTime.of(6, 0), LocalTime.of(18, 0)),
         new ShiftCalendar.Shift("night", EnumSet.of(DayOfWeek.FRIDAY, DayOfWeek.SATURDAY), LocalTime.of(18, 0), LocalTime.of(6, 0)));
     assertThat(calendar.holidays()).containsExactly(LocalDate.of(2026, 12, 25));
+    assertThat(calendar.isContinuous()).as("scheduled only during its shifts").isFalse();
 
     MachineKind plain = PlantModel.parse(VALID, "plain.yaml").machineKinds().get("etch");
     assertThat(plain.maintenance()).isNull();
@@ -231,6 +233,128 @@ class PlantModelValidationTest {
             + "WED, THU, FRI, SAT, SUN or a range such as MON-FRI",
         "plan.yaml:25: sites[0].calendar.shifts[1].from: '25:00' is not a time of day; use HH:MM such as 06:00 or 22:30",
         "plan.yaml:26: sites[0].calendar.holidays[0]: '2026-13-01' is not a date; use YYYY-MM-DD such as 2026-12-25");
+  }
+
+  /** {@link #VALID} with {@code calendar} (indented as a site's field) after the site's kind, from line 17 on. */
+  private static String withCalendar(String calendar) {
+    return VALID.replace("    kind: wafer fab\n", "    kind: wafer fab\n" + calendar.indent(4));
+  }
+
+  @Test
+  void aCalendarAroundTheClockKeepsItsShiftsAndIsAlwaysScheduled() {
+    String yaml = withCalendar("""
+        calendar:
+          aroundTheClock: true
+          shifts:
+            - {name: day, days: MON-SUN, from: "06:00", to: "18:00"}
+            - {name: night, days: MON-SUN, from: "18:00", to: "06:00"}
+        """);
+
+    ShiftCalendar calendar = PlantModel.parse(yaml, "fab.yaml").sites().get(0).calendar();
+
+    assertThat(calendar.isContinuous()).isTrue();
+    assertThat(calendar.shifts()).extracting(ShiftCalendar.Shift::name).containsExactly("day", "night");
+    assertThat(calendar.shifts().get(1).days()).isEqualTo(EnumSet.allOf(DayOfWeek.class));
+    assertThat(calendar.holidays()).isEmpty();
+    // The same shifts without the flag: scheduled during them, which here is all the time too.
+    ShiftCalendar crews = PlantModel.parse(yaml.replace("aroundTheClock: true", "aroundTheClock: false"), "fab.yaml")
+        .sites().get(0).calendar();
+    assertThat(crews.isContinuous()).isFalse();
+    assertThat(crews.shifts()).isEqualTo(calendar.shifts());
+  }
+
+  @Test
+  void aCalendarAroundTheClockIsScheduledOutsideItsShifts() {
+    String yaml = withCalendar("""
+        calendar:
+          aroundTheClock: true
+          shifts:
+            - {name: day, days: MON-FRI, from: "08:00", to: "16:00"}
+          holidays: [2026-12-25]
+        """);
+
+    ShiftCalendar calendar = PlantModel.parse(yaml, "fab.yaml").sites().get(0).calendar();
+    ShiftCalendar shiftsOnly = PlantModel.parse(yaml.replaceAll(" *aroundTheClock: true\n", ""), "fab.yaml")
+        .sites().get(0).calendar();
+
+    // Sunday 2026-12-27 at 03:00 and Christmas at noon, Phoenix time: outside every shift.
+    Instant sundayNight = Instant.parse("2026-12-27T10:00:00Z");
+    Instant christmasNoon = Instant.parse("2026-12-25T19:00:00Z");
+    assertThat(calendar.isScheduled(sundayNight)).isTrue();
+    assertThat(calendar.isScheduled(christmasNoon)).isTrue();
+    assertThat(calendar.nextChange(sundayNight)).isNull();
+    assertThat(shiftsOnly.isScheduled(sundayNight)).isFalse();
+    assertThat(shiftsOnly.isScheduled(christmasNoon)).isFalse();
+    assertThat(calendar.holidays()).isEqualTo(shiftsOnly.holidays()).containsExactly(LocalDate.of(2026, 12, 25));
+  }
+
+  @Test
+  void shiftsThatOverlapAreRefusedWithWhereTheyOverlap() {
+    String yaml = withCalendar("""
+        calendar:
+          shifts:
+            - {name: day, days: MON-FRI, from: "06:00", to: "18:00"}
+            - {name: late, days: MON-FRI, from: "17:00", to: "22:00"}
+            - {name: night, days: SUN, from: "20:00", to: "07:00"}
+            - {name: weekend, days: [SAT, SUN], from: "21:00", to: "02:00"}
+            - {name: allday, days: WED, from: "12:00", to: "12:00"}
+        """);
+
+    PlantModelException e = catchThrowableOfType(PlantModelException.class, () -> PlantModel.parse(yaml, "overlap.yaml"));
+
+    assertThat(e.errors()).containsExactly(
+        "overlap.yaml:20: sites[0].calendar.shifts[1]: overlaps shift 'day' (shifts[0]) from MON 17:00 to MON 18:00; "
+            + "the shifts of a calendar must not overlap",
+        // Sunday night runs into Monday morning: across the end of the week.
+        "overlap.yaml:21: sites[0].calendar.shifts[2]: overlaps shift 'day' (shifts[0]) from MON 06:00 to MON 07:00; "
+            + "the shifts of a calendar must not overlap",
+        "overlap.yaml:22: sites[0].calendar.shifts[3]: overlaps shift 'night' (shifts[2]) from SUN 21:00 to MON 02:00; "
+            + "the shifts of a calendar must not overlap",
+        // A shift whose end equals its start lasts 24 hours.
+        "overlap.yaml:23: sites[0].calendar.shifts[4]: overlaps shift 'day' (shifts[0]) from WED 12:00 to WED 18:00; "
+            + "the shifts of a calendar must not overlap",
+        "overlap.yaml:23: sites[0].calendar.shifts[4]: overlaps shift 'late' (shifts[1]) from WED 17:00 to WED 22:00; "
+            + "the shifts of a calendar must not overlap");
+  }
+
+  @Test
+  void shiftsThatOnlyTouchDoNotOverlap() {
+    String yaml = withCalendar("""
+        calendar:
+          shifts:
+            - {name: first, days: MON-SUN, from: "06:00", to: "14:00"}
+            - {name: second, days: MON-SUN, from: "14:00", to: "22:00"}
+            - {name: third, days: MON-SAT, from: "22:00", to: "06:00"}
+            - {name: sunday-night, days: SUN, from: "22:00", to: "24:00"}
+            - {name: monday-early, days: MON, from: "00:00", to: "06:00"}
+        """);
+
+    ShiftCalendar calendar = PlantModel.parse(yaml, "touch.yaml").sites().get(0).calendar();
+
+    assertThat(calendar.shifts()).extracting(ShiftCalendar.Shift::name)
+        .containsExactly("first", "second", "third", "sunday-night", "monday-early");
+    assertThat(calendar.shifts().get(3).to()).isEqualTo(LocalTime.MIDNIGHT);
+  }
+
+  @Test
+  void unknownCalendarFieldsAndBadFlagsAndTimesAreReportedWithTheirLines() {
+    String yaml = withCalendar("""
+        calendar:
+          aroundTheClok: true
+          aroundTheClock: sometimes
+          shifts:
+            - {name: day, days: MON-FRI, from: "06:00", to: "18:00", crew: A}
+            - {name: night, days: MON-FRI, from: "18:00:30", to: "06:00"}
+        """);
+
+    PlantModelException e = catchThrowableOfType(PlantModelException.class, () -> PlantModel.parse(yaml, "cal.yaml"));
+
+    assertThat(e.errors()).containsExactlyInAnyOrder(
+        "cal.yaml:18: sites[0].calendar.aroundTheClok: unknown field; expected one of: shifts, holidays, aroundTheClock",
+        "cal.yaml:19: sites[0].calendar.aroundTheClock: must be true or false, got 'sometimes'",
+        "cal.yaml:21: sites[0].calendar.shifts[0].crew: unknown field; expected one of: name, days, from, to",
+        "cal.yaml:22: sites[0].calendar.shifts[1].from: '18:00:30' is not a time of day; use HH:MM such as 06:00 "
+            + "or 22:30");
   }
 
   @Test

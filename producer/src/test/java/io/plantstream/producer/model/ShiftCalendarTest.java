@@ -2,6 +2,7 @@ package io.plantstream.producer.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -74,21 +75,48 @@ class ShiftCalendarTest {
   }
 
   @Test
-  void fabsRunAroundTheClock() {
-    ShiftCalendar fab = MODEL.site("tsmc-phx").orElseThrow().calendar();
+  void fabsRunAroundTheClockWithTwoTwelveHourCrews() {
+    for (String site : List.of("tsmc-phx", "amkor-az")) {
+      ShiftCalendar fab = MODEL.site(site).orElseThrow().calendar();
 
-    assertThat(fab.isContinuous()).isTrue();
-    assertThat(fab.isScheduled(utc("2027-03-14T09:00"))).isTrue();
-    assertThat(fab.nextChange(utc("2027-03-14T09:00"))).isNull();
+      assertThat(fab.isContinuous()).as(site).isTrue();
+      assertThat(fab.isScheduled(utc("2027-03-14T09:00"))).as(site).isTrue();
+      assertThat(fab.nextChange(utc("2027-03-14T09:00"))).as(site).isNull();
+      assertThat(fab.shifts()).as(site).containsExactly(
+          new ShiftCalendar.Shift("day", EnumSet.allOf(DayOfWeek.class), LocalTime.of(6, 0), LocalTime.of(18, 0)),
+          new ShiftCalendar.Shift("night", EnumSet.allOf(DayOfWeek.class), LocalTime.of(18, 0), LocalTime.of(6, 0)));
+      assertThat(fab.holidays()).as(site).isEmpty();
+    }
+  }
+
+  @Test
+  void aroundTheClockIsScheduledWhereItsShiftsAreNot() {
+    ZoneId chicago = ZoneId.of("America/Chicago");
+    List<ShiftCalendar.Shift> weekdays = List.of(new ShiftCalendar.Shift("day",
+        EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY), LocalTime.of(8, 0), LocalTime.of(16, 0)));
+    ShiftCalendar crews = new ShiftCalendar(chicago, weekdays, Set.of(), true);
+    ShiftCalendar schedule = new ShiftCalendar(chicago, weekdays, Set.of());
+
+    // Sunday 2027-03-14 at 03:30 local time: no shift.
+    Instant sundayNight = local("2027-03-14T03:30", chicago);
+    assertThat(schedule.isScheduled(sundayNight)).isFalse();
+    assertThat(schedule.nextChange(sundayNight)).isEqualTo(local("2027-03-15T08:00", chicago));
+    assertThat(crews.isScheduled(sundayNight)).isTrue();
+    assertThat(crews.nextChange(sundayNight)).isNull();
+    assertThat(crews.isContinuous()).isTrue();
+    assertThat(schedule.isContinuous()).isFalse();
+    // A calendar without shifts runs around the clock, flag or not.
+    assertThat(new ShiftCalendar(chicago, List.of(), Set.of()).isContinuous()).isTrue();
+    assertThat(ShiftCalendar.continuous(chicago).shifts()).isEmpty();
   }
 
   @Test
   void shiftsCoveringAllTimeNeverChange() {
     ZoneId chicago = ZoneId.of("America/Chicago");
     ShiftCalendar threeShifts = new ShiftCalendar(chicago, List.of(
-        new ShiftCalendar.Shift("a", EnumSet.allOf(java.time.DayOfWeek.class), LocalTime.of(6, 0), LocalTime.of(14, 0)),
-        new ShiftCalendar.Shift("b", EnumSet.allOf(java.time.DayOfWeek.class), LocalTime.of(14, 0), LocalTime.of(22, 0)),
-        new ShiftCalendar.Shift("c", EnumSet.allOf(java.time.DayOfWeek.class), LocalTime.of(22, 0), LocalTime.of(6, 0))),
+        new ShiftCalendar.Shift("a", EnumSet.allOf(DayOfWeek.class), LocalTime.of(6, 0), LocalTime.of(14, 0)),
+        new ShiftCalendar.Shift("b", EnumSet.allOf(DayOfWeek.class), LocalTime.of(14, 0), LocalTime.of(22, 0)),
+        new ShiftCalendar.Shift("c", EnumSet.allOf(DayOfWeek.class), LocalTime.of(22, 0), LocalTime.of(6, 0))),
         Set.of());
 
     assertThat(threeShifts.isScheduled(utc("2027-03-14T08:30"))).isTrue();

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -184,6 +185,7 @@ class PlannedTimeSimulationTest {
 
   @Test
   void qualificationRunsAreEngineeringTimeAndEndInProduction() {
+    Map<String, EquipmentState> previous = new HashMap<>();
     Map<String, String> openRun = new HashMap<>();
     int runs = 0;
     int completed = 0;
@@ -191,19 +193,57 @@ class PlannedTimeSimulationTest {
       if (!(event.getPayload() instanceof StateChange change)) {
         continue;
       }
+      EquipmentState before = previous.put(event.getMachineId(), change.getState());
       if (openRun.remove(event.getMachineId()) != null && "QUALIFIED".equals(change.getReason())) {
         assertThat(change.getState()).isEqualTo(EquipmentState.PRODUCTIVE);
         completed++;
       }
       if (change.getState() == EquipmentState.ENGINEERING) {
-        // A run starts from production, or resumes after the plan interrupted it.
-        assertThat(change.getReason()).isIn("QUALIFICATION", "SHIFT_START", "PM_DONE");
+        // A run starts from production, or resumes after the plan interrupted it: QUALIFICATION either way.
+        assertThat(change.getReason()).isEqualTo("QUALIFICATION");
         openRun.put(event.getMachineId(), change.getReason());
-        runs += "QUALIFICATION".equals(change.getReason()) ? 1 : 0;
+        runs += before == EquipmentState.PRODUCTIVE ? 1 : 0;
       }
     }
     assertThat(runs).isGreaterThan(10);
     assertThat(completed).isGreaterThan(runs / 2);
+  }
+
+  @Test
+  void everyStateIsEnteredWithTheReasonForIt() {
+    Map<EquipmentState, String> lossReasons = Map.of(
+        EquipmentState.UNSCHEDULED_DOWN, "FAILURE",
+        EquipmentState.STANDBY, "NO_MATERIAL",
+        EquipmentState.ENGINEERING, "QUALIFICATION",
+        EquipmentState.SCHEDULED_DOWN, "PM",
+        EquipmentState.NON_SCHEDULED, "OFF_SHIFT");
+    Set<String> backToWork = Set.of("REPAIRED", "MATERIAL_ARRIVED", "QUALIFIED", "PM_DONE", "SHIFT_START");
+    Map<String, EquipmentState> previous = new HashMap<>();
+    Map<EquipmentState, Integer> entered = new EnumMap<>(EquipmentState.class);
+    int resumedAfterPlannedTime = 0;
+    for (TelemetryEvent event : stateEvents) {
+      if (!(event.getPayload() instanceof StateChange change)) {
+        continue;
+      }
+      EquipmentState before = previous.put(event.getMachineId(), change.getState());
+      String what = event.getMachineId() + " at " + event.getEventTime() + " from " + before;
+      if (change.getState() == EquipmentState.PRODUCTIVE) {
+        // Only the first state of a run has no reason: nobody saw the machine enter it.
+        if (before != null) {
+          assertThat(change.getReason()).as(what).isIn(backToWork);
+        }
+      } else {
+        assertThat(change.getReason()).as(what).isEqualTo(lossReasons.get(change.getState()));
+        entered.merge(change.getState(), 1, Integer::sum);
+        if (PROCESS_STATES.contains(change.getState())
+            && (before == EquipmentState.SCHEDULED_DOWN || before == EquipmentState.NON_SCHEDULED)) {
+          resumedAfterPlannedTime++;
+        }
+      }
+    }
+    assertThat(entered.keySet()).containsExactlyInAnyOrderElementsOf(lossReasons.keySet());
+    // Repairs, waits and runs that the plan interrupted go on with their own reason afterwards.
+    assertThat(resumedAfterPlannedTime).isGreaterThan(0);
   }
 
   @Test
@@ -213,11 +253,17 @@ class PlannedTimeSimulationTest {
         .allSatisfy(event -> assertThat(stateOf(event)).isNotEqualTo(EquipmentState.NON_SCHEDULED));
   }
 
+  /** UTC hour per local date at which a machine of the site went from NON_SCHEDULED back to work. */
   private static Map<LocalDate, Integer> shiftStartHours(String siteId, ZoneId zone) {
     Map<LocalDate, Integer> hours = new TreeMap<>();
+    Map<String, EquipmentState> states = new HashMap<>();
     for (TelemetryEvent event : stateEvents) {
-      if (event.getSiteId().equals(siteId) && event.getPayload() instanceof StateChange change
-          && "SHIFT_START".equals(change.getReason())) {
+      if (!(event.getPayload() instanceof StateChange change)) {
+        continue;
+      }
+      EquipmentState before = states.put(event.getMachineId(), change.getState());
+      if (event.getSiteId().equals(siteId) && before == EquipmentState.NON_SCHEDULED
+          && PROCESS_STATES.contains(change.getState())) {
         Integer previous = hours.put(event.getEventTime().atZone(zone).toLocalDate(),
             event.getEventTime().atZone(ZoneId.of("UTC")).getHour());
         assertThat(previous == null || previous == event.getEventTime().atZone(ZoneId.of("UTC")).getHour()).isTrue();

@@ -8,6 +8,7 @@ import io.plantstream.avro.EquipmentState;
 import io.plantstream.avro.Heartbeat;
 import io.plantstream.avro.MachineInfo;
 import io.plantstream.avro.SensorReading;
+import io.plantstream.avro.SiteInfo;
 import io.plantstream.avro.StateChange;
 import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.avro.UnitCompleted;
@@ -255,6 +256,21 @@ class PlantSimulatorTest {
     assertThat(infos).hasSize(MODEL.machines(Set.of("foxconn-hou")).size());
     assertThat(infos.get(0)).isEqualTo(new MachineInfo("foxconn-hou-trays-tray-assembly-01", "foxconn-hou",
         "foxconn-hou-trays", "tray-assembly", "tray", Duration.ofMinutes(40).toMillis()));
+  }
+
+  @Test
+  void siteInfosDescribeTheSimulatedSitesOnly() {
+    PlantSimulator some = new PlantSimulator(MODEL, SEED, T0, Set.of("wistron-dal", "tsmc-phx"));
+    PlantSimulator all = new PlantSimulator(MODEL, SEED, T0, Set.of());
+
+    // In model order, whatever the order of the selection.
+    assertThat(some.siteInfos()).extracting(SiteInfo::getSiteId).containsExactly("tsmc-phx", "wistron-dal");
+    assertThat(some.siteInfos()).containsExactly(MODEL.site("tsmc-phx").orElseThrow().toSiteInfo(),
+        MODEL.site("wistron-dal").orElseThrow().toSiteInfo());
+    assertThat(all.siteInfos()).extracting(SiteInfo::getSiteId).isEqualTo(MODEL.siteIds());
+    // The sites of the machines published, no more.
+    assertThat(some.machineInfos().stream().map(MachineInfo::getSiteId).distinct())
+        .containsExactly("tsmc-phx", "wistron-dal");
   }
 
   @Test
