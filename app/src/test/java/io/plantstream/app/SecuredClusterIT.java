@@ -181,15 +181,16 @@ class SecuredClusterIT {
                 + topicFlags(DENIED) + ")"),
         refusal("simulate without WRITE on the telemetry", "simulate-no-write",
             grants(ResourceType.TOPIC, DENIED.machines().name(), PatternType.LITERAL, AclOperation.WRITE)
+                .andThen(grants(ResourceType.TOPIC, DENIED.sites().name(), PatternType.LITERAL, AclOperation.WRITE))
                 .andThen(grants(ResourceType.TOPIC, DENIED.telemetry().name(), PatternType.LITERAL, AclOperation.DESCRIBE)),
             DENIED, List.of("simulate", "--sites", "tsmc-phx", "--speed", "max", "--duration", "1m"),
             "plant simulate: User:simulate-no-write is not allowed to WRITE topic denied.telemetry (add an ACL: "
                 + "kafka-acls.sh --add --allow-principal User:simulate-no-write --operation WRITE --topic denied.telemetry)"),
         refusal("simulate seeing no topic", "simulate-nothing", acls -> { }, DENIED,
             List.of("simulate", "--sites", "tsmc-phx", "--speed", "max", "--duration", "1m"),
-            "plant simulate: User:simulate-nothing is not allowed to DESCRIBE topics denied.machines, denied.telemetry "
-                + "(add an ACL: kafka-acls.sh --add --allow-principal User:simulate-nothing --operation DESCRIBE "
-                + "--topic denied.machines --topic denied.telemetry)"),
+            "plant simulate: User:simulate-nothing is not allowed to DESCRIBE topics denied.machines, denied.sites, "
+                + "denied.telemetry (add an ACL: kafka-acls.sh --add --allow-principal User:simulate-nothing --operation "
+                + "DESCRIBE --topic denied.machines --topic denied.sites --topic denied.telemetry)"),
         refusal("consume without READ", "consume-no-read",
             grants(ResourceType.TOPIC, DENIED.telemetry().name(), PatternType.LITERAL, AclOperation.DESCRIBE),
             DENIED, List.of("consume", "denied.telemetry", "--from-beginning", "--max", "5"),
