@@ -2,6 +2,7 @@ package io.plantstream.app;
 
 import io.plantstream.avro.MachineInfo;
 import io.plantstream.avro.MachineKpi;
+import io.plantstream.avro.SiteInfo;
 import io.plantstream.avro.SiteKpi;
 import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.schemas.Topic;
@@ -9,8 +10,11 @@ import io.plantstream.schemas.SchemaRegistryException;
 import io.plantstream.schemas.Topics;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -24,9 +28,12 @@ import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
@@ -45,8 +52,8 @@ import picocli.CommandLine.Parameters;
     description = {"Read a project topic (read_committed) and print its records decoded.",
         "With --from-beginning it stops at the end offsets it found at start, unless --follow; "
             + "without it, it waits for new records (--timeout, --max or Ctrl-C end it).",
-        "With --latest it reads a KPI topic (or plant.machines) from the beginning to the end offsets found at "
-            + "start and prints only the newest record of each key, by window then key."})
+        "With --latest it reads a KPI topic (or plant.machines, plant.sites) from the beginning to the end offsets "
+            + "found at start and prints only the newest record of each key, by window then key."})
 final class ConsumeCommand implements Callable<Integer> {
 
   /** Output format. */
@@ -55,7 +62,8 @@ final class ConsumeCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
   @Parameters(index = "0", paramLabel = "TOPIC",
-      description = "A project topic, e.g. plant.kpi.site.1m, plant.telemetry, plant.telemetry.dlq.")
+      description = "A project topic, e.g. plant.kpi.site.1m, plant.kpi.site.shift, plant.kpi.site.day, "
+          + "plant.kpi.machine.day, plant.sites, plant.telemetry, plant.telemetry.dlq.")
   String topicName;
 
   @Option(names = "--format", paramLabel = "json|table", defaultValue = "table",
@@ -94,20 +102,20 @@ final class ConsumeCommand implements Callable<Integer> {
       throw new UsageException("--max must be at least 1, was " + max);
     }
     Topics topics = common.topics();
-    Decoder decoder = decoderFor(topics, topicName);
+    Map<String, Object> config = new HashMap<>(common.clientConfig());
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Decoder decoder = decoderFor(topics, topicName, new SiteZones(config, topics.sites()));
     if (latest && follow) {
       throw new UsageException("--latest reads up to the end offsets found at start; it cannot --follow");
     }
     if (latest && !decoder.keyed()) {
-      throw new UsageException("--latest keeps the newest record per key of a KPI topic or "
-          + topics.machines().name() + "; " + topicName + " is not one");
+      throw new UsageException("--latest keeps the newest record per key of a KPI topic, "
+          + topics.machines().name() + " or " + topics.sites().name() + "; " + topicName + " is not one");
     }
     try (KafkaCluster cluster = KafkaCluster.connect(common.clientConfig())) {
       cluster.requireTopics(topicName);
     }
-    Map<String, Object> config = new HashMap<>(common.clientConfig());
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     PrintStream out = System.out;
     Thread main = Thread.currentThread();
     Thread hook = new Thread(() -> {
@@ -242,6 +250,9 @@ final class ConsumeCommand implements Callable<Integer> {
     if (value instanceof SiteKpi kpi) {
       return kpi.getSiteId();
     }
+    if (value instanceof SiteInfo info) {
+      return info.getSiteId();
+    }
     return null;
   }
 
@@ -267,12 +278,26 @@ final class ConsumeCommand implements Callable<Integer> {
     boolean keyed();
   }
 
-  private static Decoder decoderFor(Topics topics, String name) {
+  private static Decoder decoderFor(Topics topics, String name, SiteZones zones) {
     if (name.equals(topics.siteKpi1m().name()) || name.equals(topics.siteKpi1h().name())) {
       return avro(topics.siteKpi1m(), true, KpiTable.SITE_HEADER, value -> KpiTable.row((SiteKpi) value));
     }
+    if (name.equals(topics.siteKpiShift().name())) {
+      return avro(topics.siteKpiShift(), true, KpiTable.SHIFT_HEADER,
+          value -> KpiTable.shiftRow((SiteKpi) value, zones.of(((SiteKpi) value).getSiteId())));
+    }
+    if (name.equals(topics.siteKpiDay().name())) {
+      return avro(topics.siteKpiDay(), true, KpiTable.DAY_HEADER, value -> KpiTable.dayRow((SiteKpi) value));
+    }
     if (name.equals(topics.machineKpi1m().name())) {
       return avro(topics.machineKpi1m(), true, KpiTable.MACHINE_HEADER, value -> KpiTable.row((MachineKpi) value));
+    }
+    if (name.equals(topics.machineKpiDay().name())) {
+      return avro(topics.machineKpiDay(), true, KpiTable.MACHINE_DAY_HEADER,
+          value -> KpiTable.machineDayRow((MachineKpi) value));
+    }
+    if (name.equals(topics.sites().name())) {
+      return avro(topics.sites(), true, TopicTable.SITE_HEADER, value -> TopicTable.row((SiteInfo) value));
     }
     if (name.equals(topics.telemetry().name()) || name.equals(topics.late().name())) {
       return avro(topics.telemetry(), false, TopicTable.EVENT_HEADER, value -> TopicTable.row((TelemetryEvent) value));
@@ -318,6 +343,62 @@ final class ConsumeCommand implements Callable<Integer> {
     List<String> known = topics.specs(Topics.DEFAULT_TELEMETRY_PARTITIONS).stream()
         .map(Topics.TopicSpec::name).toList();
     throw new UsageException("'" + name + "' is not a plantstream topic; one of " + String.join(", ", known));
+  }
+
+  /**
+   * The time zone of each site as {@code plant.sites} gives it, read once, when the first row needs
+   * it (the shift table shows local times); UTC for a site it does not list, as the KPI
+   * application takes it (docs/kpi-rules.md).
+   */
+  private static final class SiteZones {
+    private final Map<String, Object> config;
+    private final Topic<String, SiteInfo> topic;
+    private Map<String, ZoneId> zones;
+
+    SiteZones(Map<String, Object> config, Topic<String, SiteInfo> topic) {
+      this.config = config;
+      this.topic = topic;
+    }
+
+    ZoneId of(String siteId) {
+      if (zones == null) {
+        zones = read();
+      }
+      return zones.getOrDefault(siteId, ZoneOffset.UTC);
+    }
+
+    private Map<String, ZoneId> read() {
+      Map<String, ZoneId> read = new HashMap<>();
+      try (KafkaConsumer<String, SiteInfo> consumer = new KafkaConsumer<>(config, topic.keySerde().deserializer(),
+          topic.valueSerde().deserializer())) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic.name(), Duration.ofSeconds(15));
+        if (infos == null || infos.isEmpty()) {
+          return read; // no plant.sites: every site in UTC
+        }
+        List<TopicPartition> partitions = infos.stream()
+            .map(info -> new TopicPartition(topic.name(), info.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+          for (ConsumerRecord<String, SiteInfo> record : consumer.poll(Duration.ofMillis(200))) {
+            if (record.value() == null) {
+              read.remove(record.key());
+            } else {
+              try {
+                read.put(record.value().getSiteId(), ZoneId.of(record.value().getTimeZone()));
+              } catch (DateTimeException unknownZone) {
+                read.remove(record.value().getSiteId()); // as the KPI application: UTC
+              }
+            }
+          }
+        }
+      } catch (AuthorizationException | UnknownTopicOrPartitionException | SerializationException e) {
+        return read; // not readable here: local times in UTC rather than no table
+      }
+      return read;
+    }
   }
 
   private static <V> Decoder avro(Topic<String, V> topic, boolean keyed, String header, Function<Object, String> row) {

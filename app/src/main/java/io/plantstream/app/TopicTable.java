@@ -3,18 +3,26 @@ package io.plantstream.app;
 import io.plantstream.avro.Heartbeat;
 import io.plantstream.avro.MachineInfo;
 import io.plantstream.avro.SensorReading;
+import io.plantstream.avro.ShiftInfo;
+import io.plantstream.avro.SiteInfo;
 import io.plantstream.avro.StateChange;
 import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.avro.UnitCompleted;
+import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.TextStyle;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Aligned text rows of the topics that are not KPIs ({@link KpiTable} has those): telemetry and
- * late events, machine metadata and dead letters, as {@code plant consume --format table} prints them.
+ * late events, machine metadata, sites with their shift calendars and dead letters, as
+ * {@code plant consume --format table} prints them.
  */
 final class TopicTable {
 
@@ -27,6 +35,9 @@ final class TopicTable {
   /** Header of machine metadata rows. */
   static final String MACHINE_HEADER = String.format(Locale.ROOT, "%-32s %-12s %-28s %-20s %-8s %11s",
       "MACHINE", "SITE", "LINE", "KIND", "UNIT", "IDEAL CYCLE");
+  /** Header of site rows: time zone, holidays, and the shifts with their days and local times. */
+  static final String SITE_HEADER = String.format(Locale.ROOT, "%-12s %-20s %-4s %8s  %s",
+      "SITE", "TIME ZONE", "24/7", "HOLIDAYS", "SHIFTS");
   /** Header of dead-letter rows. */
   static final String DLQ_HEADER = String.format(Locale.ROOT, "%-23s %-16s %-36s %6s  %-47s  %s",
       "TIME (UTC)", "REASON", "SOURCE (TOPIC-PARTITION@OFFSET)", "BYTES", "FIRST 16 BYTES", "MESSAGE");
@@ -63,6 +74,60 @@ final class TopicTable {
     return String.format(Locale.ROOT, "%-32s %-12s %-28s %-20s %-8s %11s", machine.getMachineId(),
         machine.getSiteId(), machine.getLineId(), machine.getKind(), machine.getUnitName(),
         cycle(machine.getIdealCycleMillis()));
+  }
+
+  /**
+   * One site and its calendar: each shift as {@code name days from-to}, e.g.
+   * {@code early Mon-Fri 06:00-14:00}, {@code night daily 18:00-06:00}; 24/7 when the machines run
+   * around the clock whatever the shifts.
+   */
+  static String row(SiteInfo site) {
+    List<String> shifts = new ArrayList<>();
+    for (ShiftInfo shift : site.getShifts()) {
+      shifts.add(shift.getName() + " " + days(shift.getDays()) + " " + shift.getFrom() + "-" + shift.getTo());
+    }
+    return String.format(Locale.ROOT, "%-12s %-20s %-4s %8d  %s", site.getSiteId(), site.getTimeZone(),
+        site.getScheduledAroundTheClock() ? "yes" : "no", site.getHolidays().size(),
+        shifts.isEmpty() ? "-" : String.join(", ", shifts));
+  }
+
+  /** Days of the week, runs of three or more as a range: {@code daily}, {@code Mon-Fri}, {@code Sat,Sun}. */
+  static String days(List<String> names) {
+    TreeSet<DayOfWeek> days = new TreeSet<>();
+    for (String name : names) {
+      try {
+        days.add(DayOfWeek.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException notADay) {
+        return String.join(",", names); // shown as given
+      }
+    }
+    if (days.size() == 7) {
+      return "daily";
+    }
+    List<String> parts = new ArrayList<>();
+    List<DayOfWeek> run = new ArrayList<>();
+    for (DayOfWeek day : days) {
+      if (!run.isEmpty() && run.get(run.size() - 1).getValue() + 1 != day.getValue()) {
+        parts.add(run(run));
+        run.clear();
+      }
+      run.add(day);
+    }
+    if (!run.isEmpty()) {
+      parts.add(run(run));
+    }
+    return parts.isEmpty() ? "-" : String.join(",", parts);
+  }
+
+  private static String run(List<DayOfWeek> run) {
+    if (run.size() >= 3) {
+      return shortName(run.get(0)) + "-" + shortName(run.get(run.size() - 1));
+    }
+    return String.join(",", run.stream().map(TopicTable::shortName).toList());
+  }
+
+  private static String shortName(DayOfWeek day) {
+    return day.getDisplayName(TextStyle.SHORT, Locale.ENGLISH);
   }
 
   /**

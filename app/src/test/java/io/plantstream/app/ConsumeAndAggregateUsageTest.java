@@ -66,6 +66,16 @@ class ConsumeAndAggregateUsageTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void consumeNamesTheTopicsOfShiftsDaysReliabilityAndSites() {
+    CliRun run = CliRun.plant("consume", "--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(squeeze(entries(run.out()).get("TOPIC"))).contains("plant.kpi.site.shift", "plant.kpi.site.day",
+        "plant.kpi.machine.day", "plant.sites");
+    assertThat(squeeze(run.out())).contains(squeeze("With --latest it reads a KPI topic (or plant.machines, plant.sites)"));
+  }
+
   /** The usage line as printed: its first line and the indented lines that continue it. */
   private static String synopsis(String help) {
     List<String> lines = help.lines().toList();

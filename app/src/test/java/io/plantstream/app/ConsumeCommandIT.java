@@ -1,6 +1,7 @@
 package io.plantstream.app;
 
 import static io.plantstream.avro.EquipmentState.PRODUCTIVE;
+import static io.plantstream.avro.EquipmentState.UNSCHEDULED_DOWN;
 import static io.plantstream.avro.UnitOutcome.FAIL;
 import static io.plantstream.avro.UnitOutcome.PASS;
 import static io.plantstream.testing.TestMachine.T0;
@@ -9,8 +10,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.plantstream.avro.EquipmentState;
 import io.plantstream.avro.MachineInfo;
+import io.plantstream.avro.ShiftInfo;
+import io.plantstream.avro.SiteInfo;
 import io.plantstream.avro.SiteKpi;
+import io.plantstream.avro.StateChange;
 import io.plantstream.avro.TelemetryEvent;
 import io.plantstream.schemas.Topic;
 import io.plantstream.schemas.Topics;
@@ -42,8 +47,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code plant consume} on every topic of a real pipeline: {@code --latest} keeps the newest record
- * per key, tables per topic, JSON with the same field names on every line, and a quiet end when
- * the reader goes away.
+ * per key, tables per topic (the shift, day and machine-day tables in the site's time zone, with
+ * failures, MTBF, MTTR and the largest loss), JSON with the same field names on every line, and a
+ * quiet end when the reader goes away.
+ *
+ * <p>amkor-az is on {@code plant.sites} in Pacific/Honolulu (UTC-10, no daylight saving), so its
+ * local day 2026-11-27 and its shift {@code swing} (16:00 to midnight) end at 10:00 UTC, within the
+ * run; its machine fails at 09:59:00 (reason FAILURE) and is repaired at 09:59:30. The other site
+ * is not on {@code plant.sites}: days in UTC, no shifts, nothing of it closes.
  */
 class ConsumeCommandIT {
 
@@ -53,6 +64,9 @@ class ConsumeCommandIT {
 
   /** Two minutes before {@code T0}, so that the hour 09:00 closes too. */
   private static final Instant START = T0.minusSeconds(120);
+  /** amkor-az's machine is UNSCHEDULED_DOWN (FAILURE) over [FAILED, REPAIRED). */
+  private static final Instant FAILED = T0.minusSeconds(60);
+  private static final Instant REPAIRED = T0.minusSeconds(30);
 
   @TempDir static Path stateDir;
   private static Topics topics;
@@ -72,15 +86,27 @@ class ConsumeCommandIT {
       infos.add(new ProducerRecord<>(topics.machines().name(), null, START.toEpochMilli(), machine.id(),
           machine.info("tool", Duration.ofSeconds(24))));
       events.add(record(machine.state(PRODUCTIVE, START)));
+      boolean fails = machine.siteId().equals("amkor-az");
       for (Instant t = START.plusSeconds(10); t.isBefore(T0.plusSeconds(270)); t = t.plusSeconds(10)) {
+        boolean down = fails && !t.isBefore(FAILED) && t.isBefore(REPAIRED);
         events.add(record(t.getEpochSecond() % 30 == 0 ? machine.unit(t.getEpochSecond() % 90 == 0 ? FAIL : PASS, t)
-            : machine.heartbeat(PRODUCTIVE, t)));
+            : machine.heartbeat(down ? UNSCHEDULED_DOWN : PRODUCTIVE, t)));
+      }
+      if (fails) {
+        events.add(record(stateChange(machine, UNSCHEDULED_DOWN, "FAILURE", FAILED, 1)));
+        events.add(record(stateChange(machine, PRODUCTIVE, null, REPAIRED, 2)));
       }
       late.add(record(machine.heartbeat(PRODUCTIVE, START.plusSeconds(5)))); // sent last: its minute has closed
     }
     events.sort(java.util.Comparator.comparing(ProducerRecord::timestamp));
     events.addAll(late);
     kafka.send(topics.machines(), infos);
+    kafka.send(topics.sites(), List.of(new ProducerRecord<>(topics.sites().name(), null, START.toEpochMilli(),
+        "amkor-az", SiteInfo.newBuilder().setSiteId("amkor-az").setOperator("Amkor").setPlace("Peoria, AZ")
+            .setKind("advanced packaging and test").setTimeZone("Pacific/Honolulu")
+            .setShifts(List.of(shift("day", "08:00", "16:00"), shift("swing", "16:00", "00:00"),
+                shift("night", "00:00", "08:00")))
+            .setHolidays(List.of()).setScheduledAroundTheClock(true).build())));
     kafka.send(topics.telemetry(), events);
     Topic<byte[], byte[]> raw = new Topic<>(topics.telemetry().name(), topics.dlq().keySerde(), topics.dlq().valueSerde());
     kafka.send(raw, List.of(new ProducerRecord<>(raw.name(), null, T0.toEpochMilli(),
@@ -93,6 +119,9 @@ class ConsumeCommandIT {
         assertThat(kafka.readAll(topics.siteKpi1m()).stream().filter(r -> r.value().getFinal$()).count())
             .isGreaterThanOrEqualTo(10);
         assertThat(kafka.readAll(topics.siteKpi1h())).isNotEmpty();
+        assertThat(kafka.readAll(topics.siteKpiShift())).isNotEmpty();
+        assertThat(kafka.readAll(topics.siteKpiDay())).isNotEmpty();
+        assertThat(kafka.readAll(topics.machineKpiDay())).isNotEmpty();
         assertThat(kafka.readAll(topics.late())).hasSize(3);
         assertThat(kafka.readAll(topics.dlq())).hasSize(1);
       });
@@ -134,8 +163,10 @@ class ConsumeCommandIT {
 
   @Test
   void jsonLinesHaveTheSameFieldNamesOnEveryTopic() throws Exception {
-    for (String topic : List.of(topics.telemetry().name(), topics.machines().name(), topics.machineKpi1m().name(),
-        topics.siteKpi1m().name(), topics.siteKpi1h().name(), topics.late().name(), topics.dlq().name())) {
+    for (String topic : List.of(topics.telemetry().name(), topics.machines().name(), topics.sites().name(),
+        topics.machineKpi1m().name(), topics.machineKpiDay().name(), topics.siteKpi1m().name(),
+        topics.siteKpi1h().name(), topics.siteKpiShift().name(), topics.siteKpiDay().name(), topics.late().name(),
+        topics.dlq().name())) {
       CliRun run = plant("consume", topic, "--from-beginning", "--format", "json");
       assertThat(run.exitCode()).as(run.err()).isZero();
       List<JsonNode> lines = parse(run);
@@ -183,9 +214,43 @@ class ConsumeCommandIT {
     assertThat(kpis.subList(1, kpis.size())).isNotEmpty()
         .allSatisfy(row -> assertThat(row).startsWith("tsmc-phx-").contains(" yes ").contains("100.0%"));
 
+    List<String> sites = plant("consume", topics.sites().name(), "--latest").outLines();
+    assertThat(sites).containsExactly(TopicTable.SITE_HEADER, String.format(java.util.Locale.ROOT,
+        "%-12s %-20s %-4s %8d  %s", "amkor-az", "Pacific/Honolulu", "yes", 0,
+        "day daily 08:00-16:00, swing daily 16:00-00:00, night daily 00:00-08:00"));
+
     List<String> dlq = plant("consume", topics.dlq().name(), "--from-beginning").outLines();
     assertThat(dlq.get(0)).startsWith("TIME (UTC)").contains("REASON");
     assertThat(dlq.get(1)).contains("corrupt").contains(topics.telemetry().name() + "-").contains("c3 01 42");
+  }
+
+  /**
+   * The shift and the day that ended at 10:00 UTC: two minutes of the machine, one failure, 30 s of
+   * UNSCHEDULED_DOWN/FAILURE out of 120 s counted (25 %), MTBF 90 s of PRODUCTIVE per failure, MTTR 30 s.
+   */
+  @Test
+  void shiftAndDayTablesShowLocalTimesFailuresAndTheLargestLoss() throws Exception {
+    List<String> shifts = plant("consume", topics.siteKpiShift().name(), "--latest").outLines();
+    assertThat(shifts.get(0)).isEqualTo(KpiTable.SHIFT_HEADER).contains("LOCAL DATE").contains("TOP LOSS");
+    assertThat(shifts.subList(1, shifts.size())).singleElement().asString()
+        .matches("amkor-az +2026-11-27 swing +16:00 00:00\\+1 +1 +yes +1 .* 1 UNSCHEDULED_DOWN/FAILURE 25\\.0%");
+
+    List<String> days = plant("consume", topics.siteKpiDay().name(), "--latest").outLines();
+    assertThat(days.get(0)).isEqualTo(KpiTable.DAY_HEADER);
+    assertThat(days.subList(1, days.size())).singleElement().asString()
+        .matches("amkor-az +2026-11-27 +24 +1 +yes +1 .* 1 UNSCHEDULED_DOWN/FAILURE 25\\.0%");
+
+    List<String> machineDays = plant("consume", topics.machineKpiDay().name(), "--latest").outLines();
+    assertThat(machineDays.get(0)).isEqualTo(KpiTable.MACHINE_DAY_HEADER).contains("MTBF").contains("MTTR");
+    assertThat(machineDays.subList(1, machineDays.size())).singleElement().asString()
+        .matches("amkor-az-test-01 +2026-11-27 +24 +1 +yes .* 1 +1m30s +30s UNSCHEDULED_DOWN/FAILURE 25\\.0%");
+
+    // The day's record as JSON: the losses by state and reason that the table's last column tops.
+    JsonNode day = parse(plant("consume", topics.siteKpiDay().name(), "--latest", "--format", "json")).get(0);
+    assertThat(day.get("key").asText()).isEqualTo("amkor-az@2026-11-27");
+    assertThat(day.at("/value/stateReasonMillis/UNSCHEDULED_DOWN~1FAILURE").asLong()).isEqualTo(30_000);
+    assertThat(day.at("/value/stateReasonMillis/PRODUCTIVE~1UNSPECIFIED").asLong()).isEqualTo(90_000);
+    assertThat(day.at("/value/localDate").asText()).isEqualTo("2026-11-27");
   }
 
   @Test
@@ -233,6 +298,18 @@ class ConsumeCommandIT {
       names.add(it.next());
     }
     return names;
+  }
+
+  /** A state change with a reason, which {@link TestMachine} does not make; ids of its own. */
+  private static TelemetryEvent stateChange(TestMachine machine, EquipmentState state, String reason, Instant at,
+      int n) {
+    return new TelemetryEvent(machine.id() + "#change-" + n, machine.siteId(), "amkor-az-test", machine.id(), at,
+        100_000L + n, new StateChange(state, reason));
+  }
+
+  private static ShiftInfo shift(String name, String from, String to) {
+    return new ShiftInfo(name, List.of("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"),
+        from, to);
   }
 
   private static ProducerRecord<String, TelemetryEvent> record(TelemetryEvent event) {

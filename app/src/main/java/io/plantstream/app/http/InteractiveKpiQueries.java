@@ -2,11 +2,14 @@ package io.plantstream.app.http;
 
 import io.plantstream.app.RecordJson;
 import io.plantstream.avro.MachineInfo;
+import io.plantstream.avro.SiteInfo;
 import io.plantstream.streams.KpiStoreQueries;
 import io.plantstream.streams.KpiWindow;
+import io.plantstream.streams.SiteCalendar;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,9 +28,11 @@ import org.apache.kafka.streams.state.HostInfo;
  *
  * <p>A site's windows are spread over the partitions of the site store (it is partitioned by
  * {@code siteId@windowStart}), and so over the instances. An answer is planned partition by
- * partition: for a range of at most {@value #MAX_ROUTED_WINDOWS} windows, each window's key is
- * located with {@code KafkaStreams.queryMetadataForKey}; for open or longer ranges every partition
- * of the store is taken with the instance that holds it active ({@code streamsMetadata}). Each
+ * partition: for a range of at most {@value #MAX_ROUTED_WINDOWS} tumbling windows, each window's
+ * key is located with {@code KafkaStreams.queryMetadataForKey}; for open or longer ranges, and for
+ * the shifts and days of the site's calendar (whose keys a time range does not give), every
+ * partition of the store is taken with the instance that holds it active ({@code streamsMetadata}),
+ * and the site's keys are scanned there by prefix. Each
  * instance then reads exactly its planned partitions, this one from its own stores and the others
  * through {@code ?scope=local&partitions=...} (so a request is forwarded at most once), and the
  * parts are merged by window start. A partition that is not queryable where the plan says
@@ -36,23 +41,40 @@ import org.apache.kafka.streams.state.HostInfo;
  */
 public final class InteractiveKpiQueries implements KpiQueries {
 
+  /** The zone of a site that {@code plant.sites} does not list: what the application counts its days in. */
+  private static final ZoneId UTC = ZoneId.of("UTC");
+
   /** The longest range, in windows, that is located key by key rather than partition by partition. */
   static final int MAX_ROUTED_WINDOWS = 240;
 
   private final KpiStoreQueries stores;
   private final HostInfo self;
   private final Forwarder forwarder;
+  private final Function<String, SiteInfo> siteInfo;
+
+  /**
+   * Queries of {@code stores}, every site in UTC without shifts.
+   *
+   * @param self this instance's {@code application.server}, or null when it has none
+   * @param forwarder how to ask the other instances
+   */
+  public InteractiveKpiQueries(KpiStoreQueries stores, HostInfo self, Forwarder forwarder) {
+    this(stores, self, forwarder, site -> null);
+  }
 
   /**
    * Queries of {@code stores}.
    *
    * @param self this instance's {@code application.server}, or null when it has none
    * @param forwarder how to ask the other instances
+   * @param siteInfo a site's entry on {@code plant.sites} (the application's global store), or null
    */
-  public InteractiveKpiQueries(KpiStoreQueries stores, HostInfo self, Forwarder forwarder) {
+  public InteractiveKpiQueries(KpiStoreQueries stores, HostInfo self, Forwarder forwarder,
+      Function<String, SiteInfo> siteInfo) {
     this.stores = stores;
     this.self = self;
     this.forwarder = forwarder;
+    this.siteInfo = siteInfo;
   }
 
   @Override
@@ -69,6 +91,7 @@ public final class InteractiveKpiQueries implements KpiQueries {
       entry.put("siteId", site);
       entry.put("lines", List.copyOf(lines.get(site)));
       entry.put("machines", List.copyOf(machines.get(site)));
+      calendar(site, entry);
       sites.add(entry);
     }
     return sites;
@@ -86,6 +109,26 @@ public final class InteractiveKpiQueries implements KpiQueries {
     requireSite(siteId);
     return gather(window, siteId, from, to, scope, "/sites/" + encode(siteId) + "/machines/kpis",
         partitions -> plain(stores.localMachineKpis(window, siteId, null, from, to, partitions)));
+  }
+
+  /**
+   * The site's time zone and shifts as the application counts them: from {@code plant.sites}, or
+   * UTC without shifts for a site missing there or whose calendar cannot be read.
+   */
+  private void calendar(String siteId, Map<String, Object> entry) {
+    SiteInfo info = siteInfo.apply(siteId);
+    ZoneId zone = UTC;
+    List<Object> shifts = new ArrayList<>();
+    if (info != null) {
+      try {
+        zone = SiteCalendar.of(info).zone();
+        info.getShifts().forEach(shift -> shifts.add(RecordJson.toPlain(shift)));
+      } catch (IllegalArgumentException unreadable) {
+        // counted in UTC without shifts, as the application does
+      }
+    }
+    entry.put("timeZone", zone.getId());
+    entry.put("shifts", shifts);
   }
 
   private void requireSite(String siteId) {
@@ -123,7 +166,9 @@ public final class InteractiveKpiQueries implements KpiQueries {
   /** Which instance reads which partitions of the site store for the site's windows in the range. */
   private Map<HostInfo, Set<Integer>> plan(KpiWindow window, String siteId, Instant from, Instant to) {
     Map<HostInfo, Set<Integer>> plan = new LinkedHashMap<>();
-    if (from != null && to != null) {
+    // A shift or day window's key (siteId@shiftStart, siteId@localDate) follows the site's calendar,
+    // which is not known here: those ranges take every partition, as open ranges do.
+    if (from != null && to != null && !window.calendar()) {
       long size = window.millis();
       long first = Math.floorDiv(from.toEpochMilli() + size - 1, size) * size;
       long windows = Math.max(0, Math.floorDiv(to.toEpochMilli() - first + size - 1, size));

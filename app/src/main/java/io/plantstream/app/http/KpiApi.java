@@ -15,17 +15,22 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
  * The HTTP API of a KPI application instance: its routes, their parameters and how they fail.
  *
  * <pre>
- * GET /health                                            200 when RUNNING, else 503; {"state": ...}
- * GET /metrics                                           Prometheus text
- * GET /sites                                             [{"siteId", "lines", "machines"}]
- * GET /sites/{site}/kpis?window=1m|1h&amp;from=ISO&amp;to=ISO      [SiteKpi], latest per window, by window start
- * GET /machines/{machine}/kpis?window=1m|1h&amp;from=&amp;to=      [MachineKpi], latest per window, by window start
- * GET /sites/{site}/machines/kpis?window=1m|1h&amp;from=&amp;to=   [MachineKpi] of every machine of the site, by window start and machine
- * GET /, /dashboard/{file}, /assets/uplot/{file}          the live dashboard ({@link DashboardRoutes})
+ * GET /health                                        200 when RUNNING, else 503; {"state": ...}
+ * GET /metrics                                       Prometheus text
+ * GET /sites                                         [{"siteId", "lines", "machines", "timeZone", "shifts"}]
+ * GET /sites/{site}/kpis?window=W&amp;from=ISO&amp;to=ISO      [SiteKpi], latest per window, by window start
+ * GET /machines/{machine}/kpis?window=W&amp;from=&amp;to=      [MachineKpi], latest per window, by window start
+ * GET /sites/{site}/machines/kpis?window=W&amp;from=&amp;to=   [MachineKpi] of every machine of the site, by window
+ *                                                    start and machine
+ * GET /sites/{site}/losses?window=1h|shift|day        the newest final window's losses by state and reason
+ *     &amp;from=&amp;to=                                      and its defects ({@link LossPareto})
+ * GET /, /dashboard/{file}, /assets/uplot/{file}      the live dashboard ({@link DashboardRoutes})
  * </pre>
  *
- * {@code window} defaults to {@code 1m}; {@code from} (inclusive) and {@code to} (exclusive) bound
- * the window start and default to everything the stores keep. {@code scope=local} answers from this
+ * {@code window} (W) is {@code 1m} (the default), {@code 1h}, {@code shift} or {@code day}; the
+ * shifts and days of a site are those of its calendar on {@code plant.sites}, in its time zone.
+ * {@code from} (inclusive) and {@code to} (exclusive) bound the window start and default to
+ * everything the stores keep. {@code scope=local} answers from this
  * instance's stores only, {@code &partitions=0,3} from exactly those partitions of them (how
  * instances ask each other). While the stores are not queryable (starting, rebalancing) KPI routes
  * answer 503 with {@code Retry-After}.
@@ -38,6 +43,8 @@ public final class KpiApi {
   public static final String LOCAL = "local";
   /** Query parameter naming, with {@value #SCOPE}={@value #LOCAL}, the site store partitions to read. */
   public static final String PARTITIONS = "partitions";
+  /** The windows whose losses {@code /sites/{site}/losses} answers. */
+  static final Set<KpiWindow> LOSS_WINDOWS = Set.of(KpiWindow.HOUR, KpiWindow.SHIFT, KpiWindow.DAY);
 
   private KpiApi() {}
 
@@ -67,6 +74,16 @@ public final class KpiApi {
           Range range = Range.of(request);
           return ApiResponse.json(200, queries.machineKpis(request.pathParam("machine"), range.window(),
               range.from(), range.to(), range.scope()));
+        }))
+        .get("/sites/{site}/losses", queryable(request -> {
+          Range range = Range.of(request, KpiWindow.HOUR);
+          if (!LOSS_WINDOWS.contains(range.window())) {
+            throw new ApiException(400, "losses are answered for window 1h, shift or day, was '"
+                + range.window().label() + "'");
+          }
+          String site = request.pathParam("site");
+          return ApiResponse.json(200, LossPareto.newestFinal(site, range.window(),
+              queries.siteKpis(site, range.window(), range.from(), range.to(), range.scope())));
         }));
     return DashboardRoutes.addTo(api);
   }
@@ -99,11 +116,16 @@ public final class KpiApi {
    */
   record Range(KpiWindow window, Instant from, Instant to, KpiQueries.Scope scope) {
 
-    /** The parameters of {@code request}; ApiException 400 saying what is wrong. */
+    /** The parameters of {@code request}, window {@code 1m} unless it says; ApiException 400 saying what is wrong. */
     static Range of(ApiRequest request) {
+      return of(request, KpiWindow.MINUTE);
+    }
+
+    /** The parameters of {@code request}, window {@code defaultWindow} unless it says. */
+    static Range of(ApiRequest request, KpiWindow defaultWindow) {
       KpiWindow window;
       try {
-        window = KpiWindow.parse(request.query("window").orElse(KpiWindow.MINUTE.label()));
+        window = KpiWindow.parse(request.query("window").orElse(defaultWindow.label()));
       } catch (IllegalArgumentException e) {
         throw new ApiException(400, e.getMessage());
       }

@@ -2,9 +2,11 @@ package io.plantstream.app.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.plantstream.avro.SiteInfo;
 import io.plantstream.schemas.Topics;
 import io.plantstream.streams.KpiApplication;
 import io.plantstream.streams.KpiStoreQueries;
+import io.plantstream.streams.SiteDirectory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -14,6 +16,8 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +75,8 @@ public final class KpiHttpServer implements AutoCloseable {
   public void serve(KpiApplication app, Topics topics) {
     KpiStoreQueries stores = new KpiStoreQueries(app, topics);
     KpiQueries queries = new InteractiveKpiQueries(stores, app.applicationServer().orElse(null),
-        new HttpForwarder(FORWARD_TIMEOUT));
+        new HttpForwarder(FORWARD_TIMEOUT), site -> app.streams().store(StoreQueryParameters.fromNameAndType(
+            SiteDirectory.STORE, QueryableStoreTypes.<String, SiteInfo>keyValueStore())).get(site));
     CommandMetrics registry = new CommandMetrics();
     new KpiMetrics(app, stores, topics, registry);
     registry.bind(app.streams());

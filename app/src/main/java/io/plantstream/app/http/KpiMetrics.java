@@ -13,6 +13,7 @@ import io.plantstream.streams.SiteKpiProcessor;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -28,7 +29,10 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
  * <p>Events in (total and per second), DLQ records by reason, late events and duplicates dropped
  * per task, KPI emission lag (wall-clock time of emission minus the window's end) per KPI topic and
  * task, stream time and close boundary per telemetry partition, the client state, and per site and
- * window size the KPIs of the newest final window held here ({@code plantstream_site_*}). The
+ * window (1m, 1h, shift, day) the KPIs of the newest final window held here
+ * ({@code plantstream_site_*}), with the losses by state and reason and the failed units by defect
+ * code of the newest final hour, shift and day ({@code plantstream_site_loss_seconds},
+ * {@code plantstream_site_defect_units}). The
  * names of the topology's nodes and of the processors' metrics it reads are the topology's own
  * constants ({@link KpiTopology}, {@link MachineTimelineProcessor}, {@link SiteKpiProcessor}).
  */
@@ -37,6 +41,13 @@ public final class KpiMetrics {
   private static final String NODE_GROUP = "stream-processor-node-metrics";
   private static final String FETCH_GROUP = "consumer-fetch-manager-metrics";
   private static final String E2E_LATENCY = "record-e2e-latency-";
+
+  /** Losses by state and reason of the newest final windows of {@link #LOSS_WINDOWS}. */
+  static final String LOSS_SECONDS = "plantstream_site_loss_seconds";
+  /** Failed units by defect code of the newest final windows of {@link #LOSS_WINDOWS}. */
+  static final String DEFECT_UNITS = "plantstream_site_defect_units";
+  /** The windows whose losses and defects are exported: a minute's are too many series for too little. */
+  static final Set<KpiWindow> LOSS_WINDOWS = Set.of(KpiWindow.HOUR, KpiWindow.SHIFT, KpiWindow.DAY);
 
   private final KpiApplication app;
   private final KpiStoreQueries stores;
@@ -57,6 +68,8 @@ public final class KpiMetrics {
   private final ScrapedFamily streamTime;
   private final ScrapedFamily closedUntil;
   private final Map<SiteGauge, ScrapedFamily> siteKpis = new EnumMap<>(SiteGauge.class);
+  private final ScrapedFamily siteLosses;
+  private final ScrapedFamily siteDefects;
 
   /** Registers the meters of {@code app}, a running KPI topology over {@code topics}, in {@code metrics}. */
   public KpiMetrics(KpiApplication app, KpiStoreQueries stores, Topics topics, CommandMetrics metrics) {
@@ -86,10 +99,10 @@ public final class KpiMetrics {
         Type.COUNTER);
     lagAvg = new ScrapedFamily(registry, "plantstream_kpi_emission_lag_seconds_avg",
         "Average time from a window's end (event time) to the emission of its KPI record (wall clock), "
-            + "over the last minute or so, per KPI topic and task.", Type.GAUGE);
+            + "over the last minute or so, per KPI topic of minutes or hours and task.", Type.GAUGE);
     lagMax = new ScrapedFamily(registry, "plantstream_kpi_emission_lag_seconds_max",
         "Largest time from a window's end (event time) to the emission of its KPI record (wall clock), "
-            + "over the last minute or so, per KPI topic and task.", Type.GAUGE);
+            + "over the last minute or so, per KPI topic of minutes or hours and task.", Type.GAUGE);
     streamTime = new ScrapedFamily(registry, "plantstream_stream_time_seconds",
         "Stream time of each telemetry partition active here: the largest accepted event time, "
             + "in seconds since the epoch.", Type.GAUGE);
@@ -99,6 +112,12 @@ public final class KpiMetrics {
     for (SiteGauge gauge : SiteGauge.values()) {
       siteKpis.put(gauge, new ScrapedFamily(registry, gauge.name, gauge.help, Type.GAUGE));
     }
+    siteLosses = new ScrapedFamily(registry, LOSS_SECONDS, "Time the site's machines spent in a state other than "
+        + "PRODUCTIVE for one reason in the newest final window of the site held here (1h, shift, day), in "
+        + "seconds; plantstream_site_window_start_seconds of the same site and window says which window.",
+        Type.GAUGE);
+    siteDefects = new ScrapedFamily(registry, DEFECT_UNITS, "Failed units of the site by defect code in the "
+        + "newest final window of the site held here (1h, shift, day).", Type.GAUGE);
     metrics.beforeScrape(this::update);
   }
 
@@ -191,13 +210,16 @@ public final class KpiMetrics {
   /**
    * Kafka Streams measures end-to-end latency at each sink as wall-clock time minus the record
    * timestamp; a KPI record's timestamp is its window's start, so minus the window length it is the
-   * time from the window's end (the newest event time it can hold) to the record's emission.
+   * time from the window's end (the newest event time it can hold) to the record's emission. The
+   * shifts and days have no one length (a day is 23 to 25 hours, shifts differ), so their sinks
+   * are left out: one number per sink cannot say how long after its end each window went out.
    */
   private Map<Tags, Double> emissionLag(Map<MetricName, ? extends Metric> metrics, String stat) {
     Map<Tags, Double> samples = new HashMap<>();
     metrics.forEach((metric, value) -> {
       KpiTopology.KpiSink sink = sinks.get(metric.tags().get("processor-node-id"));
-      if (sink != null && metric.group().equals(NODE_GROUP) && metric.name().equals(E2E_LATENCY + stat)) {
+      if (sink != null && !sink.window().calendar() && metric.group().equals(NODE_GROUP)
+          && metric.name().equals(E2E_LATENCY + stat)) {
         double lagMillis = value(value) - sink.window().millis();
         samples.put(Tags.of("topic", sink.topic(), "task", metric.tags().getOrDefault("task-id", "")),
             lagMillis / 1000.0);
@@ -235,31 +257,57 @@ public final class KpiMetrics {
   }
 
   /**
-   * Per site and window size, the KPIs of the newest final site window in this instance's stores.
-   * Site windows are spread over the instances by key, so with several instances each exports the
-   * newest it holds: {@code plantstream_site_window_start_seconds} tells which is the newest overall.
+   * Per site and window, the KPIs of the newest final site window in this instance's stores, and
+   * the losses and defects of the newest final hour, shift and day. Site windows are spread over
+   * the instances by key, so with several instances each exports the newest it holds:
+   * {@code plantstream_site_window_start_seconds} tells which is the newest overall. A window whose
+   * store is not queryable right now (starting, rebalancing) is left out; the others are exported.
    */
   private void siteKpis() {
-    Map<SiteGauge, Map<Tags, Double>> samples = new EnumMap<>(SiteGauge.class);
-    for (SiteGauge gauge : SiteGauge.values()) {
-      samples.put(gauge, new HashMap<>());
-    }
-    try {
-      for (KpiWindow window : KpiWindow.values()) {
-        stores.localNewestFinalSiteKpis(window).forEach((site, kpi) -> {
-          Tags labels = Tags.of("site", site, "window", window.label());
-          for (SiteGauge gauge : SiteGauge.values()) {
-            Double value = gauge.read.apply(kpi);
-            if (value != null) {
-              samples.get(gauge).put(labels, value);
-            }
-          }
-        });
+    Map<KpiWindow, Map<String, SiteKpi>> newest = new EnumMap<>(KpiWindow.class);
+    for (KpiWindow window : KpiWindow.values()) {
+      try {
+        newest.put(window, stores.localNewestFinalSiteKpis(window));
+      } catch (InvalidStateStoreException notQueryable) {
+        // starting or rebalancing: no site KPIs of this window to show right now
       }
-    } catch (InvalidStateStoreException notQueryable) {
-      // starting or rebalancing: no site KPIs to show right now
     }
-    samples.forEach((gauge, values) -> siteKpis.get(gauge).set(values));
+    Map<String, Map<Tags, Double>> samples = siteSamples(newest);
+    siteKpis.forEach((gauge, family) -> family.set(samples.get(gauge.name)));
+    siteLosses.set(samples.get(LOSS_SECONDS));
+    siteDefects.set(samples.get(DEFECT_UNITS));
+  }
+
+  /**
+   * The samples of the site families, by family name (every family present, possibly empty), for
+   * the newest final site window of each window and site.
+   */
+  static Map<String, Map<Tags, Double>> siteSamples(Map<KpiWindow, Map<String, SiteKpi>> newest) {
+    Map<String, Map<Tags, Double>> samples = new HashMap<>();
+    for (SiteGauge gauge : SiteGauge.values()) {
+      samples.put(gauge.name, new HashMap<>());
+    }
+    samples.put(LOSS_SECONDS, new HashMap<>());
+    samples.put(DEFECT_UNITS, new HashMap<>());
+    newest.forEach((window, bySite) -> bySite.forEach((site, kpi) -> {
+      Tags labels = Tags.of("site", site, "window", window.label());
+      for (SiteGauge gauge : SiteGauge.values()) {
+        Double value = gauge.read.apply(kpi);
+        if (value != null) {
+          samples.get(gauge.name).put(labels, value);
+        }
+      }
+      if (LOSS_WINDOWS.contains(window)) {
+        for (LossPareto.Loss loss : LossPareto.losses(kpi.getStateReasonMillis())) {
+          samples.get(LOSS_SECONDS).put(labels.and("state", loss.state(), "reason", loss.reason()),
+              loss.millis() / 1000.0);
+        }
+        for (LossPareto.Defect defect : LossPareto.defects(kpi.getDefectUnits())) {
+          samples.get(DEFECT_UNITS).put(labels.and("code", defect.code()), (double) defect.units());
+        }
+      }
+    }));
+    return samples;
   }
 
   /** The site KPI gauges; a ratio that is undefined for the window (no unit, no scheduled time) is left out. */
@@ -267,6 +315,8 @@ public final class KpiMetrics {
     WINDOW_START("plantstream_site_window_start_seconds", "Start of the newest final window of the site held "
         + "here, in seconds since the epoch; the plantstream_site_* gauges of the same labels describe it.",
         kpi -> kpi.getWindowStart().toEpochMilli() / 1000.0),
+    WINDOW_END("plantstream_site_window_end_seconds", "End of that window, in seconds since the epoch "
+        + "(shifts and days vary in length).", kpi -> kpi.getWindowEnd().toEpochMilli() / 1000.0),
     YIELD("plantstream_site_yield_ratio", "Yield of the site in that window: good units / units completed.",
         SiteKpi::getYield),
     OUTPUT("plantstream_site_output_units", "Output of the site in that window: good units completed.",
@@ -280,7 +330,9 @@ public final class KpiMetrics {
     OEE("plantstream_site_oee_ratio", "OEE of the site in that window: availability x performance x quality.",
         SiteKpi::getOee),
     MACHINES("plantstream_site_machines_reporting", "Machines of the site that reported that window.",
-        kpi -> (double) kpi.getMachinesReporting());
+        kpi -> (double) kpi.getMachinesReporting()),
+    FAILURES("plantstream_site_failures", "Failures of the site's machines in that window: entries into "
+        + "UNSCHEDULED_DOWN from another known state.", kpi -> (double) kpi.getFailures());
 
     /** The family name. */
     final String name;

@@ -35,7 +35,11 @@ public interface KpiQueries {
     }
   }
 
-  /** Every site on {@code plant.machines} with its lines and machines, by site id. */
+  /**
+   * Every site on {@code plant.machines} with its lines and machines, and its time zone and shifts
+   * as the application counts them (from {@code plant.sites}; UTC and none for a site missing
+   * there), by site id.
+   */
   List<Map<String, Object>> sites();
 
   /**

@@ -7,11 +7,18 @@
  * window it has (or every HOUR_EVERY polls), the new 1-hour windows; every RESYNC_EVERY polls it
  * asks again for the whole charted span, which picks up corrected windows (a higher revision).
  * With a site open it asks for the new minutes of all the site's machines in one request
- * (GET sites/{site}/machines/kpis) whenever the site has a new final minute. So at steady state:
- * one request per site and second, a few more once per hour, plus one per new minute for the open site.
+ * (GET sites/{site}/machines/kpis) whenever the site has a new final minute. The shift and day
+ * windows of each site's calendar (GET sites/{site}/kpis?window=shift|day, all the stores keep: a
+ * few days) come every HOUR_EVERY polls; the open site's losses (GET sites/{site}/losses?window=...)
+ * when its newest final window of the chosen kind changes. So at steady state: one request per site
+ * and second, a few more every HOUR_EVERY seconds, plus one per new minute for the open site.
  *
  * Rules (README, "The dashboard"):
  *  - tiles show the newest FINAL window of each size, and the change against the previous final one;
+ *    shift and day tiles name the window by the site's local date, shift and local times (its zone
+ *    from GET sites), with its failures and largest loss;
+ *  - the loss Pareto of the open site is its newest final hour, shift or day: the time in each
+ *    state other than PRODUCTIVE per reason, largest first, as GET sites/{site}/losses answers it;
  *  - a site is STALE when its newest final 1-minute window starts more than STALE_AFTER_WINDOWS
  *    minutes before the newest final 1-minute window of any site (or it has none while others do);
  *  - a machine is UNKNOWN (silent) now when, for the site's newest final minute, it has no record or
@@ -28,9 +35,22 @@
   const SITES_EVERY = 30;
   const MINUTE = 60 * 1000;
   const HOUR = 60 * MINUTE;
+  const DAY = 24 * HOUR;
   const SIZE = { '1m': MINUTE, '1h': HOUR };
   const SPAN = { '1m': HOUR, '1h': 24 * HOUR };
-  const KEEP = { '1m': 2 * HOUR, '1h': 2 * 24 * HOUR };
+  /** How far back of the newest window the page keeps windows: as long as the stores keep them final. */
+  const KEEP = { '1m': 2 * HOUR, '1h': 2 * DAY, shift: 3 * DAY, day: 8 * DAY };
+  /** The tumbling windows, charted, and the windows of each site's calendar, tiles only. */
+  const TUMBLING = ['1m', '1h'];
+  const CALENDAR = ['shift', 'day'];
+  const WINDOWS = TUMBLING.concat(CALENDAR);
+  const TILE_TITLES = { '1m': 'last final minute', '1h': 'last final hour', shift: 'last final shift',
+    day: 'last final day' };
+  const LOSS_WINDOWS = ['1h', 'shift', 'day'];
+  const STATE_KEYS = {
+    PRODUCTIVE: 'productive', STANDBY: 'standby', ENGINEERING: 'engineering', SCHEDULED_DOWN: 'scheduledDown',
+    UNSCHEDULED_DOWN: 'unscheduledDown', NON_SCHEDULED: 'nonScheduled', UNKNOWN: 'unknown',
+  };
   const STATES = ['productive', 'standby', 'engineering', 'scheduledDown', 'unscheduledDown', 'nonScheduled',
     'unknown'];
   const STATE_NAMES = {
@@ -55,7 +75,8 @@
     firstTilesAt: null,
     shown: [],
     newest: {},
-    format: { percent: percent, number: number },
+    losses: null,
+    format: { percent: percent, number: number, duration: duration },
   };
 
   const sites = new Map();
@@ -88,6 +109,29 @@
 
   function day(millis) {
     return new Date(millis).toISOString().slice(0, 10);
+  }
+
+  /** HH:mm of {@code millis} in {@code zone} (an IANA id), on a 24-hour clock. */
+  function localHhmm(millis, zone) {
+    try {
+      const parts = new Intl.DateTimeFormat('en-GB', { timeZone: zone || 'UTC', hour: '2-digit', minute: '2-digit',
+        hourCycle: 'h23' }).formatToParts(new Date(millis));
+      const part = (type) => (parts.find((p) => p.type === type) || { value: '00' }).value;
+      return part('hour') + ':' + part('minute');
+    } catch (unknownZone) {
+      return hhmm(millis);
+    }
+  }
+
+  /** A span of time in the unit that reads best: 42 s, 12 min, 3.5 h. */
+  function duration(millis) {
+    if (millis < MINUTE) {
+      return Math.round(millis / 1000) + ' s';
+    }
+    if (millis < 2 * HOUR) {
+      return Math.round(millis / MINUTE) + ' min';
+    }
+    return (millis / HOUR).toFixed(1) + ' h';
   }
 
   function iso(millis) {
@@ -205,8 +249,8 @@
       if (!sites.has(info.siteId)) {
         sites.set(info.siteId, {
           id: info.siteId,
-          kpis: { '1m': new Map(), '1h': new Map() },
-          loaded: { '1m': false, '1h': false },
+          kpis: { '1m': new Map(), '1h': new Map(), shift: new Map(), day: new Map() },
+          loaded: { '1m': false, '1h': false, shift: false, day: false },
           version: 0,
           drawn: { '1m': -1, '1h': -1 },
           charts: {},
@@ -237,12 +281,15 @@
   }
 
   async function pollSite(site, resync) {
-    for (const window of ['1m', '1h']) {
-      const due = !site.loaded[window] || resync || window === '1m' || hourDue(site) || hooks.polls % HOUR_EVERY === 0;
+    for (const window of WINDOWS) {
+      const calendar = CALENDAR.includes(window);
+      const due = !site.loaded[window] || resync || hooks.polls % HOUR_EVERY === 0
+          || (!calendar && (window === '1m' || hourDue(site)));
       if (!due) {
         continue;
       }
-      const from = cursor(site.kpis[window], SIZE[window], resync ? SPAN[window] : 0);
+      // A site's shifts and days are few (the stores keep them days, not weeks): all of them each time.
+      const from = calendar ? null : cursor(site.kpis[window], SIZE[window], resync ? SPAN[window] : 0);
       const records = await getJson('sites/' + encodeURIComponent(site.id) + '/kpis?window=' + window
           + (from == null ? '' : '&from=' + iso(from)));
       site.loaded[window] = true;
@@ -294,10 +341,10 @@
     ]);
     card.appendChild(head);
     site.el = { card: card, meta: head.children[1], stale: head.children[2], tiles: {}, charts: {} };
-    for (const window of ['1m', '1h']) {
-      const tile = el('div', { class: 'tile', 'data-window': window }, [
+    for (const window of WINDOWS) {
+      const tile = el('div', { class: 'tile' + (CALENDAR.includes(window) ? ' calendar' : ''), 'data-window': window }, [
         el('div', { class: 'tile-head' }, [
-          el('span', { text: window === '1m' ? 'last final minute' : 'last final hour' }),
+          el('span', { text: TILE_TITLES[window] }),
           el('span', { class: 'window', text: '–' }),
         ]),
       ]);
@@ -314,10 +361,16 @@
         grid.appendChild(cell);
       }
       tile.appendChild(grid);
+      let foot = null;
+      if (CALENDAR.includes(window)) {
+        foot = el('div', { class: 'tile-foot' }, [el('span', { class: 'failures' }), el('span', { class: 'top-loss' })]);
+        tile.appendChild(foot);
+      }
       card.appendChild(tile);
-      site.el.tiles[window] = { tile: tile, window: tile.querySelector('.window'), cells: cells };
+      site.el.tiles[window] = { tile: tile, window: tile.querySelector('.window'), cells: cells,
+        failures: foot && foot.children[0], topLoss: foot && foot.children[1] };
     }
-    for (const window of ['1m', '1h']) {
+    for (const window of TUMBLING) {
       const chart = el('div', { class: 'chart', 'data-chart': window }, [
         el('div', { class: 'chart-title', text: window === '1m' ? 'last hour, per minute' : 'last day, per hour' }),
         el('div', { class: 'plot' }),
@@ -357,13 +410,16 @@
       }
       const info = site.info || {};
       setText(site.el.meta, (info.machines || []).length + ' machines · ' + (info.lines || []).length + ' lines');
-      for (const window of ['1m', '1h']) {
+      for (const window of WINDOWS) {
         const finals = finalsOf(site.kpis[window]);
         const newest = finals[finals.length - 1];
         const previous = finals[finals.length - 2];
         const tile = site.el.tiles[window];
+        tile.tile.classList.toggle('empty', !newest);
         if (!newest) {
-          setText(tile.window, 'no final window yet');
+          setText(tile.window, window === 'shift' && site.info && (site.info.shifts || []).length === 0
+            ? 'no shift calendar' : 'no final ' + (window === '1m' ? 'minute' : window === '1h' ? 'hour' : window)
+              + ' yet');
           continue;
         }
         anyTiles = true;
@@ -376,10 +432,26 @@
           }
         }
         const end = Date.parse(newest.windowEnd);
-        setText(tile.window, hhmm(newest.start) + '–' + hhmm(end) + ' UTC');
-        tile.window.title = day(newest.start) + ' ' + hhmm(newest.start) + '–' + hhmm(end) + ' UTC · revision '
+        const zone = (site.info && site.info.timeZone) || 'UTC';
+        if (window === 'shift') {
+          setText(tile.window, newest.shift + ' · ' + newest.localDate + ' · ' + localHhmm(newest.start, zone) + '–'
+            + localHhmm(end, zone));
+        } else if (window === 'day') {
+          setText(tile.window, newest.localDate + ' · ' + Math.round((end - newest.start) / HOUR) + ' h');
+        } else {
+          setText(tile.window, hhmm(newest.start) + '–' + hhmm(end) + ' UTC');
+        }
+        tile.window.title = (CALENDAR.includes(window) ? 'local times, ' + zone + ' · ' : '')
+            + day(newest.start) + ' ' + hhmm(newest.start) + ' – ' + day(end) + ' ' + hhmm(end) + ' UTC · revision '
             + newest.revision + ' · ' + newest.machinesReporting + ' machines reporting · '
             + newest.unitsTotal + ' units (' + newest.unitsGood + ' good)';
+        if (tile.failures) {
+          setText(tile.failures, (newest.failures || 0) + (newest.failures === 1 ? ' failure' : ' failures'));
+          const top = topLoss(newest);
+          setText(tile.topLoss, top ? 'top loss ' + top.label + ' ' + percent(top.share) : 'no loss');
+          tile.topLoss.title = top ? top.label + ': ' + duration(top.millis) + ' of ' + duration(top.counted)
+            + ' machine time counted' : '';
+        }
         for (const kpi of KPIS) {
           const cell = tile.cells[kpi.key];
           setText(cell.value, kpi.ratio ? percent(newest[kpi.key]) : number(newest[kpi.key]));
@@ -405,10 +477,23 @@
       hooks.firstTilesAt = performance.now();
     }
     for (const site of sites.values()) {
-      for (const window of ['1m', '1h']) {
+      for (const window of TUMBLING) {
         drawChart(site, window);
       }
     }
+  }
+
+  /** The largest entry of a record's stateReasonMillis that is not PRODUCTIVE, with its share of them all. */
+  function topLoss(record) {
+    let counted = 0;
+    let top = null;
+    for (const [key, millis] of Object.entries(record.stateReasonMillis || {})) {
+      counted += millis;
+      if (!key.startsWith('PRODUCTIVE/') && (!top || millis > top.millis || (millis === top.millis && key < top.label))) {
+        top = { label: key, millis: millis };
+      }
+    }
+    return top && counted ? Object.assign(top, { counted: counted, share: top.millis / counted }) : null;
   }
 
   // ---------------------------------------------------------------------------- charts
@@ -513,7 +598,7 @@
 
   function resizeCharts() {
     for (const site of sites.values()) {
-      for (const window of ['1m', '1h']) {
+      for (const window of TUMBLING) {
         const chart = site.charts[window];
         const container = site.el && site.el.charts[window];
         if (chart && container && container.clientWidth > 0 && chart.width !== container.clientWidth) {
@@ -546,11 +631,13 @@
     const site = sites.get(siteId);
     if (site) {
       site.machinesUpTo = null;
+      site.lossesOf = null;
     }
     renderMachines();
     renderSites();
     if (openSiteId) {
       refreshMachines(false);
+      refreshLosses();
     }
   }
 
@@ -635,7 +722,115 @@
         el('th', { class: 'num', text: 'yield (1 h)' })])]),
       el('tbody', {}, rows),
     ]);
-    section.replaceChildren(head, legend, table);
+    section.replaceChildren(head, lossesPanel(site), legend, table);
+  }
+
+  // ---------------------------------------------------------------------------- losses
+
+  /** The kind of window whose losses the open site shows: the one chosen, else shifts once it has a final one, else hours. */
+  function lossWindow(site) {
+    return site.lossWindow || (newestFinal(site, 'shift') ? 'shift' : '1h');
+  }
+
+  /** Asks for the site's losses when its newest final window of that kind is not the one shown; true when asked. */
+  async function pollLosses(site, resync) {
+    const window = lossWindow(site);
+    const newest = newestFinal(site, window);
+    const wanted = window + '@' + (newest ? newest.start : 'none');
+    if (!resync && site.lossesOf === wanted) {
+      return false;
+    }
+    const answer = await getJson('sites/' + encodeURIComponent(site.id) + '/losses?window=' + window);
+    site.losses = answer;
+    site.lossesOf = wanted;
+    return true;
+  }
+
+  async function refreshLosses() {
+    const site = openSiteId && sites.get(openSiteId);
+    if (!site) {
+      return;
+    }
+    try {
+      if (await pollLosses(site, false)) {
+        renderMachines();
+      }
+    } catch (error) {
+      problem(error);
+    }
+  }
+
+  /** What the losses are of: the window's time, in the site's zone for a shift or day. */
+  function lossWindowText(site, answer) {
+    const start = Date.parse(answer.windowStart);
+    const end = Date.parse(answer.windowEnd);
+    const zone = (site.info && site.info.timeZone) || 'UTC';
+    if (answer.window === 'shift') {
+      return 'shift ' + answer.shift + ' of ' + answer.localDate + ', ' + localHhmm(start, zone) + '–'
+        + localHhmm(end, zone) + ' ' + zone;
+    }
+    if (answer.window === 'day') {
+      return answer.localDate + ' (' + zone + ', ' + Math.round((end - start) / HOUR) + ' h)';
+    }
+    return day(start) + ' ' + hhmm(start) + '–' + hhmm(end) + ' UTC';
+  }
+
+  /** The open site's loss Pareto: a bar per state and reason, largest first, and the failed units by defect code. */
+  function lossesPanel(site) {
+    const window = lossWindow(site);
+    const answer = site.losses && site.losses.window === window ? site.losses : null;
+    const buttons = el('span', { class: 'loss-windows', role: 'group', 'aria-label': 'window of the losses' },
+      LOSS_WINDOWS.map((choice) => {
+        const button = el('button', { type: 'button', class: choice === window ? 'on' : '', 'data-loss-window': choice,
+          'aria-pressed': String(choice === window), text: choice });
+        button.addEventListener('click', () => {
+          site.lossWindow = choice;
+          renderMachines();
+          refreshLosses();
+        });
+        return button;
+      }));
+    let summary;
+    if (!answer) {
+      summary = 'loading…';
+    } else if (!answer.key) {
+      summary = window === 'shift' && site.info && (site.info.shifts || []).length === 0
+        ? 'the site has no shift calendar' : 'no final ' + (window === '1h' ? 'hour' : window) + ' yet';
+    } else {
+      summary = lossWindowText(site, answer) + ' · ' + duration(answer.lossMillis) + ' lost of '
+        + duration(answer.countedMillis) + ' machine time counted · ' + answer.failures
+        + (answer.failures === 1 ? ' failure' : ' failures');
+    }
+    const rows = [];
+    const losses = answer ? answer.losses : [];
+    const most = losses.length ? losses[0].millis : 1;
+    for (const loss of losses) {
+      const state = STATE_KEYS[loss.state] || 'none';
+      rows.push(el('div', { class: 'loss', 'data-state': loss.state, 'data-reason': loss.reason,
+        'data-millis': String(loss.millis) }, [
+        el('span', { class: 'loss-name', text: loss.state + ' · ' + loss.reason }),
+        el('span', { class: 'loss-bar' }, [el('i', { class: state,
+          style: 'width: ' + Math.max(0.5, 100 * loss.millis / most).toFixed(2) + '%' })]),
+        el('span', { class: 'num', text: duration(loss.millis) }),
+        el('span', { class: 'num', text: percent(loss.share) }),
+      ]));
+    }
+    if (answer && answer.key && !rows.length) {
+      rows.push(el('div', { class: 'loss-none', text: 'no time lost: every machine was PRODUCTIVE' }));
+    }
+    const defects = answer && answer.defects.length
+      ? 'failed units by defect: ' + answer.defects.map((defect) => defect.code + ' ' + defect.units).join(' · ')
+      : answer && answer.key ? 'no failed unit' : '';
+    hooks.losses = answer ? { site: site.id, window: window, key: answer.key } : null;
+    return el('div', { id: 'losses', class: 'losses', 'data-window': window, 'data-key': answer && answer.key || '' }, [
+      el('div', { class: 'losses-head' }, [
+        el('h3', { text: 'losses by reason' }),
+        buttons,
+        el('span', { class: 'summary', text: summary }),
+      ]),
+      el('div', { class: 'loss-rows' }, rows),
+      el('div', { class: 'defects', text: defects }),
+    ]);
   }
 
   // ---------------------------------------------------------------------------- loop
@@ -676,8 +871,12 @@
       await Promise.all([...sites.values()].map((site) => pollSite(site, resync)));
       renderSites();
       const open = openSiteId && sites.get(openSiteId);
-      if (open && await pollMachines(open, resync)) {
-        renderMachines();
+      if (open) {
+        const machinesChanged = await pollMachines(open, resync);
+        const lossesChanged = await pollLosses(open, resync);
+        if (machinesChanged || lossesChanged) {
+          renderMachines();
+        }
       }
       lastOkAt = Date.now();
       lastProblem = null;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.plantstream.app.http.KpiHttpServer;
+import io.plantstream.app.http.TestHttp;
 import io.plantstream.producer.RunLimit;
 import io.plantstream.producer.SimulationRunner;
 import io.plantstream.producer.Speed;
@@ -34,13 +35,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every metric that a panel of the provisioned Grafana dashboard queries is in {@code GET /metrics}
  * of a KPI application that aggregates the simulated plant on a real broker: the names come from
- * the application's own scrape, not from a list kept beside the dashboard.
+ * the application's own scrape, not from a list kept beside the dashboard. The run crosses an hour
+ * (10:55 to 11:02), so that the hour 10:00 is final and the loss Pareto has its losses.
  */
 class MonitoringDashboardIT {
 
   @RegisterExtension static final KafkaFixture kafka = new KafkaFixture();
 
-  private static final Instant START = Instant.parse("2026-11-28T10:00:00Z");
+  private static final Instant START = Instant.parse("2026-11-28T10:55:00Z");
   private static final Set<String> SITES = Set.of("tsmc-phx", "amkor-az", "spil-az", "foxconn-hou", "wistron-dal");
 
   @TempDir Path stateDir;
@@ -52,7 +54,7 @@ class MonitoringDashboardIT {
     PlantSimulator simulator = new PlantSimulator(PlantModel.loadDefault(), 11L, START, SITES);
     MachinesPublisher.publish(kafka.clientConfig(), topics.machines(), simulator.machineInfos(), START);
     try (TelemetryPublisher publisher = new TelemetryPublisher(kafka.clientConfig(), topics.telemetry())) {
-      new SimulationRunner(simulator, publisher, Speed.MAX, RunLimit.of(Duration.ofMinutes(5))).run();
+      new SimulationRunner(simulator, publisher, Speed.MAX, RunLimit.of(Duration.ofMinutes(7))).run();
     }
     Set<String> queried = GrafanaDashboard.load().metricNames();
 
@@ -72,6 +74,15 @@ class MonitoringDashboardIT {
               .contains("plantstream_site_output_units{site=\"" + site + "\",window=\"1m\"}");
         }
         assertThat(scrape).contains("plantstream_site_yield_ratio{site=\"tsmc-phx\",window=\"1m\"}");
+        // The loss Pareto of a site's newest final hour (the dashboard's $site and $loss_window).
+        Map<String, Double> samples = TestHttp.samples(scrape);
+        for (String site : SITES) {
+          assertThat(samples).containsEntry("plantstream_site_window_start_seconds{site=\"" + site + "\",window=\"1h\"}",
+              (double) Instant.parse("2026-11-28T10:00:00Z").getEpochSecond());
+        }
+        assertThat(scrape.lines().filter(line -> line.startsWith("plantstream_site_loss_seconds{")
+            && line.contains("site=\"tsmc-phx\"") && line.contains("window=\"1h\"")).toList())
+            .as("tsmc-phx's losses of the hour").isNotEmpty();
       });
     }
   }

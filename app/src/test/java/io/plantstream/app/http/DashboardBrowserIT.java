@@ -3,6 +3,7 @@ package io.plantstream.app.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.plantstream.avro.SiteKpi;
 import io.plantstream.producer.Speed;
 import io.plantstream.streams.KpiStoreQueries;
@@ -139,7 +140,27 @@ class DashboardBrowserIT {
         });
         assertThat(browser.findElement(By.cssSelector("#machines .summary")).getText()).contains(silent);
 
-        // 5. No error in the browser's console, JavaScript or network.
+        // 5. The open site's losses: its newest final hour (the plant has no shift calendar here), as
+        // the API answers them, largest first; its days are in UTC and none is final yet.
+        assertThat(tileWindow(browser, site, "shift")).isEqualTo("no shift calendar");
+        assertThat(tileWindow(browser, site, "day")).isEqualTo("no final day yet");
+        JsonNode hourLosses = TestHttp.get(rig.port(0), "/sites/" + site + "/losses?window=1h").json();
+        List<String> expectedLosses = new ArrayList<>();
+        hourLosses.get("losses").forEach(loss -> expectedLosses.add(loss.get("state").asText() + "/"
+            + loss.get("reason").asText() + "=" + loss.get("millis").asLong()));
+        assertThat(expectedLosses).as("losses of the hour").isNotEmpty();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+          assertThat(browser.findElement(By.id("losses")).getAttribute("data-key"))
+              .isEqualTo(hourLosses.get("key").asText());
+          assertThat(lossRows(browser)).isEqualTo(expectedLosses);
+        });
+        browser.findElement(By.cssSelector("#losses [data-loss-window='day']")).click();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+          assertThat(browser.findElement(By.cssSelector("#losses .summary")).getText()).isEqualTo("no final day yet");
+          assertThat(lossRows(browser)).isEmpty();
+        });
+
+        // 6. No error in the browser's console, JavaScript or network.
         assertNoErrors(browser);
       } finally {
         browser.quit();
@@ -249,6 +270,20 @@ class DashboardBrowserIT {
           counts[card.getAttribute('data-site')] = n;
         }
         return counts;""", window);
+  }
+
+  /** The loss Pareto shown, top to bottom: {@code STATE/REASON=millis}. */
+  @SuppressWarnings("unchecked")
+  private static List<String> lossRows(ChromeDriver browser) {
+    return (List<String>) browser.executeScript("""
+        return [...document.querySelectorAll('#losses .loss')].map(row => row.getAttribute('data-state') + '/'
+          + row.getAttribute('data-reason') + '=' + row.getAttribute('data-millis'));""");
+  }
+
+  /** The window text of a site's tile. */
+  private static String tileWindow(ChromeDriver browser, String site, String window) {
+    return browser.findElement(By.cssSelector("article.site[data-site='" + site + "'] .tile[data-window='" + window
+        + "'] .window")).getText();
   }
 
   /** The machine rows shown: machine id to whether it is UNKNOWN now. */

@@ -123,6 +123,11 @@ final class DashboardRig implements AutoCloseable {
     return "http://127.0.0.1:" + https.get(i).port() + "/";
   }
 
+  /** The HTTP port of instance {@code i} (from 0): its dashboard and its KPI API. */
+  int port(int i) {
+    return https.get(i).port();
+  }
+
   /** The dashboard's address on the first instance. */
   String url() {
     return url(0);

@@ -6,13 +6,21 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import io.plantstream.streams.KpiWindow;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 
 /**
  * The dashboard's static files: content types, caching headers, only the files meant, and served by
- * {@link KpiHttpServer} before the KPI application is handed to it, with 304 for a revalidation.
+ * {@link KpiHttpServer} before the KPI application is handed to it, with 304 for a revalidation;
+ * the windows its script asks the API for are windows the API answers.
  */
 class DashboardRoutesTest {
 
@@ -74,6 +82,62 @@ class DashboardRoutesTest {
     assertThat(api.route("GET", "/dashboard/dashboard.js", null).status()).isEqualTo(200);
     assertThat(api.route("GET", "/assets/uplot/uPlot.min.css", null).status()).isEqualTo(200);
     assertThat(api.route("GET", "/health", null).status()).isEqualTo(503);
+  }
+
+  /**
+   * The windows the script asks for, read from its constants: every one is a window the KPI routes
+   * take, and every window of its loss Pareto one that the losses route answers (so a page asking
+   * for another would fail with 400, not show an empty tile).
+   */
+  @Test
+  void everyWindowTheScriptAsksForIsOneTheApiAnswers() {
+    String script = router.route("GET", "/dashboard/dashboard.js", null).bodyText();
+    List<String> windows = new ArrayList<>(constant(script, "TUMBLING"));
+    windows.addAll(constant(script, "CALENDAR"));
+    List<String> lossWindows = constant(script, "LOSS_WINDOWS");
+    assertThat(windows).containsExactly("1m", "1h", "shift", "day");
+    assertThat(lossWindows).containsExactly("1h", "shift", "day");
+    assertThat(script).contains("'/kpis?window=' + window").contains("'/losses?window=' + window");
+
+    Router api = KpiApi.router(new KpiQueries() {
+      @Override
+      public List<Map<String, Object>> sites() {
+        return List.of();
+      }
+
+      @Override
+      public List<Object> siteKpis(String siteId, KpiWindow window, Instant from, Instant to, Scope scope) {
+        return List.of();
+      }
+
+      @Override
+      public List<Object> machineKpis(String machineId, KpiWindow window, Instant from, Instant to, Scope scope) {
+        return List.of();
+      }
+
+      @Override
+      public List<Object> siteMachineKpis(String siteId, KpiWindow window, Instant from, Instant to, Scope scope) {
+        return List.of();
+      }
+    }, () -> KafkaStreams.State.RUNNING, () -> "");
+    for (String window : windows) {
+      assertThat(api.route("GET", "/sites/tsmc-phx/kpis", "window=" + window).status()).as(window).isEqualTo(200);
+    }
+    for (String window : lossWindows) {
+      assertThat(api.route("GET", "/sites/tsmc-phx/losses", "window=" + window).status()).as(window).isEqualTo(200);
+    }
+  }
+
+  /** The strings of a constant array of the script: {@code const NAME = ['a', 'b'];}. */
+  private static List<String> constant(String script, String name) {
+    Matcher matcher = Pattern.compile("const " + name + " = \\[([^\\]]*)\\];").matcher(script);
+    assertThat(matcher.find()).as("const %s in dashboard.js", name).isTrue();
+    List<String> values = new ArrayList<>();
+    Matcher item = Pattern.compile("'([^']*)'").matcher(matcher.group(1));
+    while (item.find()) {
+      values.add(item.group(1));
+    }
+    return values;
   }
 
   @Test
