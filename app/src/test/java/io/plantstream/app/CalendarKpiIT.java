@@ -67,10 +67,11 @@ class CalendarKpiIT {
   private static final LocalDate HOLIDAY = LocalDate.parse("2027-03-13");
   private static final LocalDate SPRING_FORWARD = LocalDate.parse("2027-03-14");
   /**
-   * The default idle-after (30 s), as in ReplayIdempotenceIT: with 10 s, one run on a loaded machine
-   * ended with 2,418 site minutes each short of one machine's minute, as when a backlog partition
-   * is judged idle while the others run hours of event time ahead and the site windows it misses
-   * are forgotten before its machine windows come (docs/kpi-rules.md, "When a site window is forgotten").
+   * The default idle-after (30 s), as in ReplayIdempotenceIT: with 10 s, two runs of four on a
+   * loaded machine ended with about 2,500 site minutes each short of one machine's minute, as many
+   * as the application counted as expired machine windows: a backlog partition was judged idle
+   * while the others ran hours of event time ahead, and the site minutes it missed were forgotten
+   * before its machine windows came (docs/kpi-rules.md, "When a site window is forgotten").
    */
   private static final KpiConfig CONFIG = KpiConfig.defaults();
 
