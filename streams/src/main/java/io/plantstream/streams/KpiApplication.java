@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
@@ -40,6 +42,13 @@ public final class KpiApplication implements AutoCloseable {
   private final CountDownLatch failed = new CountDownLatch(1);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private volatile boolean closing;
+  /** Refreshes {@link #inputLag} from the consumers' metrics while the instance runs. */
+  private final ScheduledExecutorService lagRefresh = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "plantstream-input-lag");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private final InputLag inputLag;
 
   /** An instance of {@code topology} with {@code config}, not yet started. */
   public KpiApplication(Topology topology, Properties config) {
@@ -48,6 +57,7 @@ public final class KpiApplication implements AutoCloseable {
     this.applicationId = config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
     DeadLetterCounts configured = DeadLetterCounts.in(config);
     this.deadLetters = configured != null ? configured : new DeadLetterCounts();
+    this.inputLag = InputLag.in(config);
     String server = config.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG, "");
     this.applicationServer = server.isBlank() ? null : HostInfo.buildFromEndpoint(server);
     streams.setStateListener((now, before) -> {
@@ -96,6 +106,10 @@ public final class KpiApplication implements AutoCloseable {
   /** Starts processing in background threads. */
   public KpiApplication start() {
     streams.start();
+    if (inputLag != null) {
+      // Often enough for idleAfter (30 s by default) to see a partition's backlog within a second.
+      lagRefresh.scheduleWithFixedDelay(() -> inputLag.update(streams.metrics()), 0, 500, TimeUnit.MILLISECONDS);
+    }
     return this;
   }
 
@@ -166,6 +180,7 @@ public final class KpiApplication implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
+    lagRefresh.shutdownNow();
     streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
         .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
   }

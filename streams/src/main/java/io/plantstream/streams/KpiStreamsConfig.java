@@ -56,6 +56,8 @@ public final class KpiStreamsConfig {
     }
     // Not a Kafka setting: the exception handlers find this application's DLQ counters here.
     props.putIfAbsent(DeadLetterCounts.CONFIG, new DeadLetterCounts());
+    // Not a Kafka setting either: the machine timelines find how far behind the input is here.
+    props.putIfAbsent(InputLag.CONFIG, new InputLag(topics.telemetry().name()));
     props.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     // A bad record must never stop the application: it goes to the DLQ with headers saying why.
     props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,

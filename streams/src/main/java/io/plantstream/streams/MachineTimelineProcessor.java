@@ -115,6 +115,7 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
   private Sensor lateEvents;
   private Sensor streamTimeGauge;
   private DeadLetterCounts deadLetterCounts;
+  private InputLag inputLag;
   private int partition;
 
   // In-memory mirrors of the stores, reloaded in init().
@@ -150,6 +151,7 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
     this.pending = new PendingEvents(context.getStateStore(PENDING_STORE), context.getStateStore(PENDING_OPEN_STORE));
     this.held = new HeldEvents(context.getStateStore(HELD_STORE), telemetry);
     this.deadLetterCounts = DeadLetterCounts.in(context.appConfigs());
+    this.inputLag = InputLag.in(context.appConfigs());
     this.clock = context.getStateStore(CLOCK_STORE);
     this.revisions = context.getStateStore(REVISION_STORE);
     this.machines = new MachineDirectory(context.getStateStore(MachineDirectory.STORE));
@@ -411,9 +413,13 @@ public final class MachineTimelineProcessor implements Processor<String, byte[],
         closedUntil == null ? 0L : Math.max(0L, closedUntil)));
   }
 
-  /** Marks the partition idle once it has accepted no event for idleAfter of wall-clock time. */
+  /**
+   * Marks the partition idle once it has accepted no event for idleAfter of wall-clock time and its
+   * consumer has read it to the end: records waiting unread behind a busy thread are not silence.
+   */
   private void checkIdle(long now) {
-    if (!idle && now - lastAcceptedAt >= config.idleAfter().toMillis()) {
+    if (!idle && now - lastAcceptedAt >= config.idleAfter().toMillis()
+        && (inputLag == null || inputLag.caughtUp(partition))) {
       idle = true;
       clock.put(IDLE, 1L);
       mark();
