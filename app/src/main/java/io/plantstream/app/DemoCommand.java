@@ -158,7 +158,7 @@ final class DemoCommand implements Callable<Integer> {
             broker.bootstrapServers(), machines, sites,
             simulator.start(), speed, (System.nanoTime() - started) / 1e9);
         System.err.println("dashboard: http://" + HTTP_HOST + ":" + http.port() + "/   (KPI API on the same port: "
-            + "/sites, /sites/{site}/kpis, /machines/{machine}/kpis, /health, /metrics)");
+            + "/sites, /sites/{site}/kpis, /sites/{site}/losses, /machines/{machine}/kpis, /health, /metrics)");
         System.err.println("other terminals can join: ./plant consume plant.kpi.site.1m --bootstrap-servers "
             + broker.bootstrapServers() + (schemaRegistry == null ? "" : " --schema-registry " + schemaRegistry.url())
             + " --from-beginning");

@@ -199,6 +199,7 @@ final class KafkaCluster implements AutoCloseable {
             + Errors.oneLine(e), AclOperation.DESCRIBE_CONFIGS, refused(describing.values()), e);
       }
       List<String> lines = new ArrayList<>();
+      int width = names.stream().mapToInt(String::length).max().orElse(0);
       for (String name : names) {
         TopicDescription description = descriptions.get(name);
         String overrides = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name)).entries().stream()
@@ -206,7 +207,7 @@ final class KafkaCluster implements AutoCloseable {
             .map(entry -> entry.name() + "=" + entry.value())
             .sorted()
             .collect(Collectors.joining(","));
-        lines.add(String.format("%-28s partitions=%-3d replicas=%d %s", name,
+        lines.add(String.format("%-" + width + "s partitions=%-3d replicas=%d %s", name,
             description.partitions().size(), description.partitions().get(0).replicas().size(), overrides));
       }
       return lines;

@@ -50,9 +50,10 @@ class RegistryCommandLineIT {
     CliRun created = plant(topics, "topics", "--partitions", "2", SCHEMA_REGISTRY, registry.url());
 
     assertThat(created.exitCode()).as(created.err()).isZero();
-    assertThat(created.out()).contains("registered the value schemas of 6 topics").contains(registry.url());
-    for (String topic : List.of(topics.telemetry().name(), topics.machines().name(), topics.machineKpi1m().name(),
-        topics.siteKpi1m().name(), topics.siteKpi1h().name(), topics.late().name())) {
+    assertThat(created.out()).contains("registered the value schemas of 10 topics").contains(registry.url());
+    for (String topic : List.of(topics.telemetry().name(), topics.machines().name(), topics.sites().name(),
+        topics.machineKpi1m().name(), topics.machineKpiDay().name(), topics.siteKpi1m().name(),
+        topics.siteKpi1h().name(), topics.siteKpiShift().name(), topics.siteKpiDay().name(), topics.late().name())) {
       JsonNode config = get("/config/" + Topics.subject(topic));
       assertThat(config.path("compatibilityLevel").asText()).as(topic).isEqualTo("BACKWARD");
       JsonNode latest = get("/subjects/" + Topics.subject(topic) + "/versions/latest");
