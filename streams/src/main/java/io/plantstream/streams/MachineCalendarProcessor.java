@@ -28,6 +28,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@code shift} names the shift, or is null for a day; a day carries MTBF and MTTR) and the mark is
  * passed on behind it, for the site aggregation. Provisional minutes (updates mode) are not summed.
  *
+ * <p>Only the marks the site aggregation of shifts and days needs are passed on: the partition's
+ * first, each that changes whether it is idle, and each whose boundary reaches the end of a shift
+ * or day of some site (of every site on {@code plant.sites}, and a UTC day for the others), since
+ * no such site window can become final in between. The timeline sends a mark per minute; passing on
+ * every one doubled the records on the site repartition topics.
+ *
  * <p>Store {@value #STORE}: the open windows, keyed {@code machineId|shift|start} or
  * {@code machineId|day|start}, rewritten with each minute (give it a cache) and mirrored in memory.
  */
@@ -43,6 +49,9 @@ public final class MachineCalendarProcessor implements Processor<String, Timelin
   // In-memory mirror of the store, reloaded in init(): open windows by key, and their keys by end.
   private final Map<String, MachineCalendarWindow> open = new HashMap<>();
   private final NavigableMap<Long, Set<String>> byEnd = new TreeMap<>();
+  /** The last mark passed on (null before the first since start), and the next window end after it. */
+  private PartitionMark passedOn;
+  private long nextEnd;
 
   @Override
   public void init(ProcessorContext<String, TimelineOutput> context) {
@@ -66,8 +75,22 @@ public final class MachineCalendarProcessor implements Processor<String, Timelin
       }
     } else if (record.value() instanceof TimelineOutput.Mark mark) {
       close(mark.mark());
-      context.forward(record);
+      if (needed(mark.mark())) {
+        context.forward(record);
+      }
     }
+  }
+
+  /** True if {@code mark} tells the site aggregation of shifts and days something it needs. */
+  private boolean needed(PartitionMark mark) {
+    Long boundary = mark.getClosedUntil();
+    boolean needed = passedOn == null || passedOn.getIdle() != mark.getIdle()
+        || boundary != null && (passedOn.getClosedUntil() == null || boundary >= nextEnd);
+    if (needed) {
+      passedOn = mark;
+      nextEnd = boundary == null ? Long.MIN_VALUE : sites.nextEndAfter(boundary);
+    }
+    return needed;
   }
 
   /** Adds a final minute to its machine's shift window (if a shift covers it) and day window. */

@@ -137,6 +137,30 @@ public final class SiteCalendar {
     return null;
   }
 
+  /**
+   * The first end of a day or shift window of this calendar after the epoch millisecond {@code at}:
+   * until then, no window of the site can become complete.
+   */
+  public long nextEndAfter(long at) {
+    long next = dayOf(at).end();
+    LocalDate date = Instant.ofEpochMilli(at).atZone(zone).toLocalDate();
+    for (LocalDate start = date.minusDays(1); !start.isAfter(date.plusDays(1)); start = start.plusDays(1)) {
+      if (holidays.contains(start)) {
+        continue;
+      }
+      for (Shift shift : shifts) {
+        if (shift.days().contains(start.getDayOfWeek())) {
+          LocalDate endDate = shift.to().isAfter(shift.from()) ? start : start.plusDays(1);
+          long to = millis(ZonedDateTime.of(endDate, shift.to(), zone));
+          if (to > at && to < next) {
+            next = to;
+          }
+        }
+      }
+    }
+    return next;
+  }
+
   private static long millis(ZonedDateTime time) {
     return time.toInstant().toEpochMilli();
   }

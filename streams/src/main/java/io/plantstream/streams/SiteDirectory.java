@@ -8,6 +8,7 @@ import java.util.Set;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +59,20 @@ public final class SiteDirectory {
     }
     calendars.put(siteId, calendar);
     return calendar;
+  }
+
+  /**
+   * The first end of a day or shift window of any site after {@code at}: of every site on
+   * {@code plant.sites}, and of a site missing there (a UTC day).
+   */
+  public long nextEndAfter(long at) {
+    long next = SiteCalendar.utc().nextEndAfter(at);
+    try (KeyValueIterator<String, SiteInfo> all = store.all()) {
+      while (all.hasNext()) {
+        next = Math.min(next, calendar(all.next().key).nextEndAfter(at));
+      }
+    }
+    return next;
   }
 
   /** Forgets cached calendars, so changes on {@code plant.sites} are seen from now on. */

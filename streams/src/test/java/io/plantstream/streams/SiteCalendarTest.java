@@ -77,6 +77,17 @@ class SiteCalendarTest {
   }
 
   @Test
+  void theNextWindowEndIsTheNearerOfTheDaysAndTheShiftsEnds() {
+    // Monday 2027-03-08 10:00 CST (16:00Z): the day shift ends at 18:00 CST (00:00Z).
+    assertThat(chicago.nextEndAfter(millis("2027-03-08T16:00:00Z"))).isEqualTo(millis("2027-03-09T00:00:00Z"));
+    // 23:00 CST (05:00Z): the day ends at midnight (06:00Z), before the night shift (12:00Z).
+    assertThat(chicago.nextEndAfter(millis("2027-03-09T05:00:00Z"))).isEqualTo(millis("2027-03-09T06:00:00Z"));
+    // Exactly at an end: the next one.
+    assertThat(chicago.nextEndAfter(millis("2027-03-09T06:00:00Z"))).isEqualTo(millis("2027-03-09T12:00:00Z"));
+    assertThat(SiteCalendar.utc().nextEndAfter(millis("2027-03-09T06:00:00Z"))).isEqualTo(millis("2027-03-10T00:00:00Z"));
+  }
+
+  @Test
   void aSiteWithoutCalendarHasUtcDaysAndNoShift() {
     SiteCalendar utc = SiteCalendar.utc();
     assertThat(utc.dayOf(millis("2027-03-14T23:59:00Z")).end()).isEqualTo(millis("2027-03-15T00:00:00Z"));
