@@ -25,12 +25,13 @@ public final class InputLag {
   /** The group of that metric. */
   public static final String GROUP = "consumer-fetch-manager-metrics";
 
-  private final String topic;
+  /** The topic as the consumer's metrics tag it: with every '.' made '_'. */
+  private final String topicTag;
   private final Map<Integer, Long> lag = new ConcurrentHashMap<>();
 
   /** Lag on {@code topic}. */
   public InputLag(String topic) {
-    this.topic = topic;
+    this.topicTag = topic.replace('.', '_');
   }
 
   /** The instance's {@code InputLag} in a configuration, or null. */
@@ -47,7 +48,7 @@ public final class InputLag {
   /** Takes the newest figures from a client's metrics (those of {@code KafkaStreams#metrics()}). */
   public void update(Map<MetricName, ? extends Metric> metrics) {
     metrics.forEach((name, metric) -> {
-      if (METRIC.equals(name.name()) && GROUP.equals(name.group()) && topic.equals(name.tags().get("topic"))
+      if (METRIC.equals(name.name()) && GROUP.equals(name.group()) && topicTag.equals(name.tags().get("topic"))
           && name.tags().get("partition") != null && metric.metricValue() instanceof Number value
           && !Double.isNaN(value.doubleValue())) {
         lag.put(Integer.parseInt(name.tags().get("partition")), (long) value.doubleValue());
