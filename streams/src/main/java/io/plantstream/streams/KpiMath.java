@@ -8,6 +8,8 @@ import io.plantstream.avro.internal.WindowAccumulator;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * The KPI formulas of docs/kpi-rules.md, in one place: ratios are always computed from summed numerators and
@@ -24,8 +26,29 @@ public final class KpiMath {
 
   /** The key of {@code stateReasonMillis}: {@code STATE/REASON}; a null state is UNKNOWN, a null reason UNSPECIFIED. */
   public static String stateReason(EquipmentState state, String reason) {
-    return (state == null ? UNKNOWN : state.name()) + '/' + (state == null ? UNSPECIFIED : codeOrUnspecified(reason));
+    if (state == null) {
+      return UNKNOWN_KEY;
+    }
+    // Called for every span of every event: the few keys are built once, not concatenated each
+    // time (up to a bound, so that input inventing reasons cannot grow the cache without end).
+    Map<String, String> keys = STATE_REASON_KEYS[state.ordinal()];
+    String code = codeOrUnspecified(reason);
+    String key = keys.get(code);
+    if (key == null) {
+      key = state.name() + '/' + code;
+      if (keys.size() < MAX_CACHED_REASONS) {
+        keys.put(code, key);
+      }
+    }
+    return key;
   }
+
+  private static final int MAX_CACHED_REASONS = 1_000;
+
+  private static final String UNKNOWN_KEY = UNKNOWN + '/' + UNSPECIFIED;
+  @SuppressWarnings("unchecked")
+  private static final Map<String, String>[] STATE_REASON_KEYS = Stream.of(EquipmentState.values())
+      .map(state -> new ConcurrentHashMap<String, String>()).toArray(Map[]::new);
 
   /** {@code code}, or {@value #UNSPECIFIED} when it is null. */
   public static String codeOrUnspecified(String code) {
