@@ -33,13 +33,6 @@ public final class MachinesPublisher {
    */
   public static long publish(Producer<String, MachineInfo> producer, Topic<String, MachineInfo> topic,
       Collection<MachineInfo> machines, Instant timestamp) {
-    Long millis = timestamp == null ? null : timestamp.toEpochMilli();
-    try (RecordPublisher<MachineInfo> publisher = new RecordPublisher<>(producer, topic.name())) {
-      for (MachineInfo machine : machines) {
-        publisher.send(machine.getMachineId(), machine, millis);
-      }
-      publisher.flush();
-      return publisher.acknowledged();
-    }
+    return RecordPublisher.publishAll(producer, topic.name(), "machine", machines, MachineInfo::getMachineId, timestamp);
   }
 }

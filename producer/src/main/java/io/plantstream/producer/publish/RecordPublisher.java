@@ -1,7 +1,10 @@
 package io.plantstream.producer.publish;
 
+import java.time.Instant;
+import java.util.Collection;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -31,6 +34,23 @@ final class RecordPublisher<V> implements AutoCloseable {
     this.producer = producer;
     this.topic = topic;
     this.keyName = keyName;
+  }
+
+  /**
+   * Publishes each of {@code values} keyed by {@code keyOf} with {@code producer} (closed afterwards),
+   * stamped {@code timestamp} (null: the producer's clock); returns the count acknowledged, throws
+   * on any failure, naming the key as a {@code keyName}. What a metadata topic's publisher does.
+   */
+  static <V> long publishAll(Producer<String, V> producer, String topic, String keyName, Collection<V> values,
+      Function<V, String> keyOf, Instant timestamp) {
+    Long millis = timestamp == null ? null : timestamp.toEpochMilli();
+    try (RecordPublisher<V> publisher = new RecordPublisher<>(producer, topic, keyName)) {
+      for (V value : values) {
+        publisher.send(keyOf.apply(value), value, millis);
+      }
+      publisher.flush();
+      return publisher.acknowledged();
+    }
   }
 
   /** Sends {@code value} keyed {@code machineId}, stamped {@code timestampMillis} (null: the producer's clock). */

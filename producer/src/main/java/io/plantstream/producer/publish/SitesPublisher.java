@@ -43,13 +43,6 @@ public final class SitesPublisher {
    */
   public static long publish(Producer<String, SiteInfo> producer, Topic<String, SiteInfo> topic,
       Collection<SiteInfo> sites, Instant timestamp) {
-    Long millis = timestamp == null ? null : timestamp.toEpochMilli();
-    try (RecordPublisher<SiteInfo> publisher = new RecordPublisher<>(producer, topic.name(), "site")) {
-      for (SiteInfo site : sites) {
-        publisher.send(site.getSiteId(), site, millis);
-      }
-      publisher.flush();
-      return publisher.acknowledged();
-    }
+    return RecordPublisher.publishAll(producer, topic.name(), "site", sites, SiteInfo::getSiteId, timestamp);
   }
 }
